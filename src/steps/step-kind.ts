@@ -2,6 +2,7 @@
 // registry.ts; the plan schema, the dry run and the engine all read the kinds from there.
 
 import type { z } from 'zod';
+import type { Plan } from '../plan/types.js';
 
 export interface StepEvidence {
   kind: string;
@@ -23,6 +24,10 @@ export interface StepContext {
   planDir: string;
   /** $ROLLGATE_HOME, absolute. */
   home: string;
+  /** The loaded plan (values not interpolated; use `interpolate` on anything taken from it). */
+  plan: Plan;
+  /** Resolves ${{ }} expressions in a value taken from the plan (secrets revealed: execution only). */
+  interpolate<T>(value: T): T;
   /** Environment for child processes (process env plus the plan's env), secrets included. */
   env: Record<string, string>;
   /** One line of step output, streamed with the step's prefix. Secrets are redacted by the caller. */

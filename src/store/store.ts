@@ -13,7 +13,13 @@ export type RunStatus =
   | 'cancelled'
   | 'rejected';
 
-export const finishedRunStatuses: readonly RunStatus[] = ['succeeded', 'failed', 'rolled_back', 'cancelled', 'rejected'];
+export const finishedRunStatuses: readonly RunStatus[] = [
+  'succeeded',
+  'failed',
+  'rolled_back',
+  'cancelled',
+  'rejected',
+];
 
 export interface RunRecord {
   id: string;
@@ -113,7 +119,9 @@ export interface LockRecord extends LockHolder {
   expiresAt: number;
 }
 
-export type LockResult = { acquired: true; lock: LockRecord; tookOverFrom?: LockRecord } | { acquired: false; holder: LockRecord };
+export type LockResult =
+  | { acquired: true; lock: LockRecord; tookOverFrom?: LockRecord }
+  | { acquired: false; holder: LockRecord };
 
 export type ReleaseState = 'pending' | 'active' | 'retained' | 'retired' | 'failed';
 
@@ -163,5 +171,6 @@ export interface Store {
   getLock(environment: string): Promise<LockRecord | undefined>;
 
   upsertRelease(release: ReleaseRecord): Promise<void>;
+  /** Newest first (by createdAt). */
   listReleases(environment: string): Promise<ReleaseRecord[]>;
 }

@@ -70,12 +70,14 @@ function crossChecks(data: Raw): PlanIssue[] {
     const first = seen.get(p.name);
     if (first !== undefined) {
       issues.push({ path: ['phases', i, 'name'], message: `duplicate phase name "${p.name}" (first defined at phases[${first}])` });
-    } else seen.set(p.name, i);
-    names.push(p.name);
+    } else {
+      seen.set(p.name, i);
+      names.push(p.name);
+    }
   });
   const graph: { name: string; needs: string[]; index: number }[] = [];
   phases.forEach((p, i) => {
-    if (!isObject(p) || typeof p.name !== 'string') return;
+    if (!isObject(p) || typeof p.name !== 'string' || seen.get(p.name) !== i) return;
     const needs = Array.isArray(p.needs) ? p.needs.filter((n): n is string => typeof n === 'string') : [];
     needs.forEach((n, j) => {
       if (!seen.has(n)) {

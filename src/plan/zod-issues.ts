@@ -39,8 +39,18 @@ export function schemaAt(root: AnySchema, path: readonly PathSegment[]): AnySche
   let s: AnySchema | undefined = root;
   for (const seg of path) {
     if (!s) return undefined;
-    const u = unwrap(s);
-    const d = def(u);
+    let u = unwrap(s);
+    let d = def(u);
+    if (d.type === 'union') {
+      // A step or a string-or-object field: follow the branch that has this key.
+      const branch = (d.options as AnySchema[]).map(unwrap).find((o) => {
+        const od = def(o);
+        return od.type === 'object' && String(seg) in (od.shape as Record<string, unknown>);
+      });
+      if (!branch) return undefined;
+      u = branch;
+      d = def(u);
+    }
     if (d.type === 'object') s = (d.shape as Record<string, AnySchema>)[String(seg)];
     else if (d.type === 'array') s = d.element as AnySchema;
     else if (d.type === 'record') s = d.valueType as AnySchema;

@@ -40,11 +40,12 @@ async function openPostgres(url: string): Promise<Store> {
     await store.init();
   } catch (cause) {
     await store.close().catch(() => {});
-    const detail = cause instanceof RollgateError ? cause.message : scrubPassword(String(cause), url);
+    if (cause instanceof RollgateError && driverReason(cause) === undefined) throw cause;
+    const detail = driverReason(cause) ?? scrubPassword(String(cause), url);
     throw new RollgateError(
       'STORE_ERROR',
-      `Cannot open the PostgreSQL store ${label}. ${detail}. Check that the server is reachable and ROLLGATE_DATABASE_URL is right.`,
-      { cause },
+      `Cannot open the PostgreSQL store ${label}: ${detail}. Check that the server is reachable and ROLLGATE_DATABASE_URL is right.`,
+      { cause, details: { store: label } },
     );
   }
   return store;
@@ -68,7 +69,21 @@ async function openSqlite(home: string): Promise<Store> {
     return store;
   } catch (cause) {
     await store?.close().catch(() => {});
-    const detail = cause instanceof Error ? cause.message : String(cause);
-    throw new RollgateError('STORE_ERROR', `Cannot open the SQLite store ${path}. ${detail}`, { cause });
+    if (cause instanceof RollgateError && driverReason(cause) === undefined) throw cause;
+    const detail = driverReason(cause) ?? String(cause);
+    throw new RollgateError(
+      'STORE_ERROR',
+      `Cannot open the SQLite store ${path}: ${detail}. Check that it is a Rollgate state file you can write, or set ROLLGATE_HOME to another directory.`,
+      { cause, details: { store: path } },
+    );
   }
+}
+
+/** The database's own words for a failure, as recorded by the stores' error wrappers. */
+function driverReason(e: unknown): string | undefined {
+  if (e instanceof RollgateError) {
+    const reason = e.details?.reason;
+    return typeof reason === 'string' ? reason : undefined;
+  }
+  return e instanceof Error ? e.message : undefined;
 }

@@ -6,7 +6,7 @@ export function describeDatabaseUrl(url: string): string {
   try {
     u = new URL(url);
   } catch {
-    return 'an unparseable ROLLGATE_DATABASE_URL (expected postgres://user@host:5432/database)';
+    return '<unparseable URL; expected postgres://user@host:5432/database>';
   }
   if (u.password !== '') u.password = '***';
   for (const key of [...u.searchParams.keys()]) {

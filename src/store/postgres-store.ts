@@ -411,9 +411,7 @@ export class PostgresStore implements Store {
     return new RollgateError(
       'STORE_ERROR',
       `PostgreSQL store ${this.label}: ${operation} failed: ${detail}`,
-      {
-        cause,
-      },
+      { cause, details: { store: this.label, operation, reason: detail } },
     );
   }
 }

@@ -350,9 +350,7 @@ export class SqliteStore implements Store {
     return new RollgateError(
       'STORE_ERROR',
       `SQLite store ${this.path}: ${operation} failed: ${detail}${hint}`,
-      {
-        cause,
-      },
+      { cause, details: { store: this.path, operation, reason: `${detail}${hint}` } },
     );
   }
 }

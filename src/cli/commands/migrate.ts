@@ -77,11 +77,8 @@ function runOptions(flags: MigrateFlags, json: boolean) {
 function withCommon(cmd: Command, options: { database?: boolean; lock?: boolean } = {}): Command {
   cmd.option('--dir <path>', 'directory of NNNN_name.sql files', 'migrations');
   if (options.database !== false) {
-    cmd.option(
-      '--database <url>',
-      'postgres:// URL of the database (default: $DATABASE_URL)',
-      process.env.DATABASE_URL,
-    );
+    // why: no commander default, which would print the URL (and its password) in --help
+    cmd.option('--database <url>', 'postgres:// URL of the database (default: $DATABASE_URL)');
   }
   if (options.lock) cmd.option('--lock-timeout <duration>', 'how long to wait for the migration lock', '10s');
   else cmd.setOptionValueWithSource('lockTimeout', '10s', 'default');

@@ -113,8 +113,10 @@ export function renderPlan(plan: MigratePlan): string {
       case 'migration':
         out.push('', `-- ${a.file} (version ${a.version})${a.transactional ? '' : ' -- no transaction'}`);
         if (a.transactional) out.push('BEGIN;');
-        for (const s of a.statements)
-          out.push(`-- line ${s.line}`, `${indent(s.sql, a.transactional ? '  ' : '')};`);
+        for (const s of a.statements) {
+          const pad = a.transactional ? '  ' : '';
+          out.push(`${pad}-- line ${s.line}`, `${indent(s.sql, pad)};`);
+        }
         if (a.verify) {
           out.push(`  -- verify ${a.verify.file}: each must return a single true`);
           for (const s of a.verify.assertions) out.push(`${indent(s.sql, '  ')};`);

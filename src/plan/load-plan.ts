@@ -134,6 +134,7 @@ function normalizeStep(raw: Raw, phase: string, index: number, kinds: StepSchema
     kind,
     params,
     name: typeof raw.name === 'string' ? raw.name : stepLabel(kind, params),
+    named: typeof raw.name === 'string',
     timeoutMs: typeof raw.timeout === 'string' ? parseDuration(raw.timeout) : undefined,
     retries: typeof raw.retries === 'number' ? raw.retries : 0,
     continueOnError: raw.continueOnError === true,

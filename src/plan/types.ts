@@ -21,6 +21,8 @@ export interface PlanStep {
   params: unknown;
   /** name, or a label derived from the kind and params. */
   name: string;
+  /** True when the plan gave the step a name. */
+  named: boolean;
   timeoutMs?: number;
   retries: number;
   continueOnError: boolean;

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const cliEntry = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+/** Absolute, so the CLI can run with any working directory. */
+export const tsxLoader = import.meta.resolve('tsx');
 
 export interface CliResult {
   code: number | null;
@@ -22,7 +24,7 @@ export interface CliOptions {
 
 /** Spawns `rollgate ...args` and returns the child (for tests that signal it mid-run). */
 export function spawnCli(args: string[], options: CliOptions = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', cliEntry, ...args], {
+  return spawn(process.execPath, ['--import', tsxLoader, cliEntry, ...args], {
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, CI: 'true', NO_COLOR: '1', ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,9 +1,24 @@
 // The list of commands: one register function per command file.
 
 import type { Command } from 'commander';
+import { registerApproveCommands } from './approve.js';
+import { registerDeployCommand } from './deploy.js';
+import { registerHistoryCommand } from './history.js';
 import { registerMigrateCommand } from './migrate.js';
+import { registerPlanCommand } from './plan.js';
+import { registerResumeCommand } from './resume.js';
+import { registerSchemaCommand } from './schema.js';
+import { registerStatusCommand } from './status.js';
+import { registerValidateCommand } from './validate.js';
 
 export function registerCommands(program: Command): void {
-  void program;
+  registerValidateCommand(program);
+  registerPlanCommand(program);
+  registerDeployCommand(program);
+  registerResumeCommand(program);
+  registerStatusCommand(program);
+  registerHistoryCommand(program);
+  registerApproveCommands(program);
+  registerSchemaCommand(program);
   registerMigrateCommand(program);
 }

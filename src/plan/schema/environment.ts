@@ -10,6 +10,10 @@ export const localTargetSchema = z
     host: z.string().default('127.0.0.1'),
     previewListen: portSchema.optional().meta({ description: 'Port that serves the new release only (blue-green preview)' }),
     metricsListen: portSchema.optional().meta({ description: 'Port of the Prometheus /metrics endpoint' }),
+    sticky: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Keep each client on one release by cookie while traffic is split (canary)' }),
   })
   .meta({ description: 'Run on this machine under the local rollgate agent' });
 

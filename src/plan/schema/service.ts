@@ -13,6 +13,9 @@ export const healthSchema = z
     timeout: durationSchema.default('500ms'),
     healthyAfter: z.number().int().min(1).default(2),
     unhealthyAfter: z.number().int().min(1).default(3),
+    startTimeout: durationSchema
+      .optional()
+      .meta({ description: 'How long a new instance may take to become healthy before the deploy fails' }),
   })
   .meta({ description: 'Health check of each instance; exactly one of http, tcp, command (default: tcp)' });
 

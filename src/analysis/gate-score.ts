@@ -6,9 +6,12 @@ import type { MetricClass } from './judge.js';
 
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
 
+/** Error: the metric's provider failed more often in a row than consecutiveErrorLimit allows. */
+export type ScoredClass = MetricClass | 'Error';
+
 export interface ScoredMetric {
   name: string;
-  class: MetricClass;
+  class: ScoredClass;
   weight?: number;
   critical?: boolean;
 }
@@ -118,7 +121,7 @@ export function certainFailure(
     options.marginalScore ?? scoreDefaults.marginalScore,
     options.passScore ?? scoreDefaults.passScore,
   );
-  if (finished.some((m) => m.critical && (m.class === 'High' || m.class === 'Low'))) return true;
+  if (finished.some((m) => m.critical && m.class !== 'Pass' && m.class !== 'NoData')) return true;
   let passed = 0;
   let judged = 0;
   for (const m of finished) {

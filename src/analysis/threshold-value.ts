@@ -64,7 +64,6 @@ export function formatLike(value: number, unit: ParsedThreshold['unit']): string
 
 function round(v: number): number {
   if (!Number.isFinite(v)) return v;
-  const a = Math.abs(v);
-  const digits = a >= 100 ? 1 : a >= 1 ? 3 : 4;
-  return Number(v.toPrecision(Math.max(digits, 1)));
+  if (Math.abs(v) >= 100) return Math.round(v * 10) / 10;
+  return Number(v.toPrecision(4));
 }

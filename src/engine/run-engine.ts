@@ -3,6 +3,7 @@
 // be resumed from what the store recorded (resumeRun), never re-running a finished step.
 
 import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Plan, PlanPhase, PlanStep } from '../plan/types.js';
 import { RollgateError } from '../shared/errors.js';
 import type { StepKind } from '../steps/step-kind.js';
@@ -144,6 +145,7 @@ export async function resumeRun(o: ResumeOptions): Promise<RunOutcome> {
     if (a.status === 'succeeded') progress.succeeded.add(a.stepKey);
     progress.nextAttempt.set(a.stepKey, Math.max(progress.nextAttempt.get(a.stepKey) ?? 1, a.attempt + 1));
     if (a.status === 'running') {
+      await reapOrphans(o.store, run.id, a.stepKey, a.startedAt);
       await o.store.finishStepAttempt(run.id, a.stepKey, a.attempt, {
         status: 'cancelled',
         finishedAt: Date.now(),
@@ -158,6 +160,19 @@ export async function resumeRun(o: ResumeOptions): Promise<RunOutcome> {
     ...(lease.tookOverFrom ? { tookOverFrom: lease.tookOverFrom.runId } : {}),
   });
   return drive(o, run, o.plan, resolved, progress, true);
+}
+
+/** Kills process groups an interrupted attempt left running on this host (crash-only: no orphans). */
+async function reapOrphans(store: Store, runId: string, stepKey: string, since: number): Promise<void> {
+  const started = await store.listEvents(runId, { kinds: ['process.started'], stepKey });
+  for (const e of started) {
+    if (e.time < since - 1000 || e.data.host !== hostname() || typeof e.data.pid !== 'number') continue;
+    try {
+      process.kill(-e.data.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 }
 
 async function appendRaw(o: EngineOptions, runId: string, kind: string, data: Record<string, unknown>) {

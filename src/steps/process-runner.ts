@@ -19,6 +19,8 @@ export interface RunProcessOptions {
   env: Record<string, string>;
   signal: AbortSignal;
   onLine(line: string, stream: 'stdout' | 'stderr'): void;
+  /** Called with the process group id once the command runs (recorded so a resume can reap it). */
+  onSpawn?(pid: number): void;
   killGraceMs?: number;
 }
 
@@ -45,6 +47,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       detached: true, // own process group: a timeout kills the command and everything it started
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
     const tail: string[] = [];
     const lineReader = (stream: 'stdout' | 'stderr') => {
       let buffer = '';

@@ -1,5 +1,6 @@
 // `run`: a shell command. Exit 0 is success; anything else fails the step with the output's tail.
 
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { RollgateError } from '../shared/errors.js';
@@ -37,6 +38,7 @@ export const runStep = defineStepKind<RunParams>({
       env: { ...ctx.env, ...(r.env ?? {}) },
       signal: ctx.signal,
       onLine: (line) => ctx.log(line),
+      onSpawn: (pid) => void ctx.record('process.started', { pid, host: hostname(), command: r.command }),
     });
     if (result.exitCode !== 0) {
       const how = result.signal ? `was killed by ${result.signal}` : `exited with ${result.exitCode}`;

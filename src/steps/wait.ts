@@ -11,8 +11,11 @@ export const waitStep = defineStepKind<string>({
   schema: durationSchema,
   describe: (d) => `wait ${d}`,
   async execute(ctx, d) {
+    const ms = parseDuration(d) ?? 0;
+    // A zero wait is a no-op: even setTimeout(0) costs a timer tick.
+    if (ms === 0) return { summary: 'no wait' };
     try {
-      await sleep(parseDuration(d) ?? 0, undefined, { signal: ctx.signal });
+      await sleep(ms, undefined, { signal: ctx.signal });
     } catch {
       throw abortError(ctx.signal);
     }

@@ -278,7 +278,7 @@ export async function configureTarget(
 export async function startRelease(
   h: AgentHandle,
   environment: string,
-  release: { version: string; service: ServiceSpec; state: ReleaseState; instances: number },
+  release: { version: string; service?: ServiceSpec; state: ReleaseState; instances?: number },
 ): Promise<ReleaseStatusFull> {
   return call(h, 'POST', `${envPath(environment)}/releases`, release);
 }

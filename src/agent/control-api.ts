@@ -76,9 +76,9 @@ const routes: [string, RegExp, Handler][] = [
       const e = env(h, m[1], true);
       const r = e.startRelease(
         str(b, 'version'),
-        b.service as ServiceSpec,
+        b.service as ServiceSpec | undefined,
         str(b, 'state') as ReleaseState,
-        num(b, 'instances'),
+        b.instances === undefined ? undefined : num(b, 'instances'),
       );
       return r.status();
     },

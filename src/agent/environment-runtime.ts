@@ -201,20 +201,26 @@ export class EnvironmentRuntime {
   }
 
   /** Creates the release (or reuses a retained one) and scales it to `instances`. */
-  startRelease(version: string, service: ServiceSpec, state: ReleaseState, instances: number): Release {
+  startRelease(
+    version: string,
+    service: ServiceSpec | undefined,
+    state: ReleaseState,
+    instances: number | undefined,
+  ): Release {
     let r = this.get(version);
     if (r === undefined) {
+      if (service === undefined)
+        throw new AgentNotFound(`release ${version} is not known in environment ${this.name}`);
       r = new Release(this.hooks(), version, service, state);
       this.releases.push(r);
     } else {
-      r.service = service;
+      if (service !== undefined) r.service = service;
       r.state = state;
-      r.createdAt = Date.now();
     }
     this.cancelStop(version);
     r.stopAt = null;
-    r.scale(instances);
-    this.event('release.started', { version, state, instances });
+    r.scale(instances ?? r.service.instances);
+    this.event('release.started', { version, state, instances: r.desiredInstances });
     this.persist();
     return r;
   }

@@ -97,6 +97,7 @@ describe('command provider', () => {
     const r = await p.read(
       query(
         'command',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
         'echo "{\\"value\\": ${#ROLLGATE_VERSION}, \\"count\\": $((ROLLGATE_TO - ROLLGATE_FROM))}"',
       ),
     );

@@ -3,7 +3,11 @@
 import type { StepSchemas } from '../plan/schema/step.js';
 import { approveStep } from './approve.js';
 import { checkStep } from './check.js';
+import { deployStep } from './deploy.js';
+import { gateStep } from './gate.js';
 import { httpStep } from './http.js';
+import { loadStep } from './load.js';
+import { migrateStep } from './migrate.js';
 import { notifyStep } from './notify.js';
 import { runStep } from './run.js';
 import type { StepKind } from './step-kind.js';
@@ -11,7 +15,18 @@ import { waitStep } from './wait.js';
 
 // why: kinds have different parameter types; the engine only passes each its own validated params.
 // biome-ignore lint/suspicious/noExplicitAny: heterogeneous registry, see above
-const kinds: StepKind<any>[] = [runStep, checkStep, httpStep, waitStep, approveStep, notifyStep];
+const kinds: StepKind<any>[] = [
+  runStep,
+  checkStep,
+  httpStep,
+  waitStep,
+  approveStep,
+  notifyStep,
+  migrateStep,
+  deployStep,
+  gateStep,
+  loadStep,
+];
 
 export const stepKinds: ReadonlyMap<string, StepKind<unknown>> = new Map(kinds.map((k) => [k.kind, k]));
 

@@ -5,15 +5,15 @@ import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { parseDuration } from '../shared/duration.js';
-import { type SourceProblem, RollgateError, ValidationError } from '../shared/errors.js';
+import { RollgateError, type SourceProblem, ValidationError } from '../shared/errors.js';
 import { suggest } from './did-you-mean.js';
 import { findCycle } from './graph.js';
 import { findExpressions } from './interpolate.js';
 import { buildPlanSchema } from './schema/plan.js';
 import { buildStepVariants, type StepSchemas } from './schema/step.js';
 import type { Plan, PlanPhase, PlanStep } from './types.js';
+import { formatPath, type PathSegment, YamlPositions } from './yaml-positions.js';
 import { describeIssue, type PlanIssue } from './zod-issues.js';
-import { type PathSegment, YamlPositions, formatPath } from './yaml-positions.js';
 
 export interface LoadPlanOptions {
   stepKinds: StepSchemas;
@@ -36,21 +36,40 @@ export function loadPlanFile(path: string, options: LoadPlanOptions): Plan {
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     const hint = code === 'ENOENT' ? ' (create one with `rollgate init`, or pass -f FILE)' : '';
-    throw new RollgateError('INVALID_INPUT', `cannot read plan ${displayName(file)}: ${code ?? (cause as Error).message}${hint}`, {
-      cause,
-    });
+    throw new RollgateError(
+      'INVALID_INPUT',
+      `cannot read plan ${displayName(file)}: ${code ?? (cause as Error).message}${hint}`,
+      {
+        cause,
+      },
+    );
   }
   return loadPlanText(text, file, options);
 }
 
-function walkStrings(value: unknown, path: PathSegment[], visit: (s: string, path: PathSegment[]) => void): void {
+function walkStrings(
+  value: unknown,
+  path: PathSegment[],
+  visit: (s: string, path: PathSegment[]) => void,
+): void {
   if (typeof value === 'string') visit(value, path);
-  else if (Array.isArray(value)) value.forEach((v, i) => walkStrings(v, [...path, i], visit));
+  else if (Array.isArray(value))
+    value.forEach((v, i) => {
+      walkStrings(v, [...path, i], visit);
+    });
   else if (isObject(value)) for (const [k, v] of Object.entries(value)) walkStrings(v, [...path, k], visit);
 }
 
-function walkKey(value: unknown, key: string, path: PathSegment[], visit: (v: unknown, path: PathSegment[]) => void): void {
-  if (Array.isArray(value)) value.forEach((v, i) => walkKey(v, key, [...path, i], visit));
+function walkKey(
+  value: unknown,
+  key: string,
+  path: PathSegment[],
+  visit: (v: unknown, path: PathSegment[]) => void,
+): void {
+  if (Array.isArray(value))
+    value.forEach((v, i) => {
+      walkKey(v, key, [...path, i], visit);
+    });
   else if (isObject(value)) {
     for (const [k, v] of Object.entries(value)) {
       if (k === key) visit(v, [...path, k]);
@@ -69,7 +88,10 @@ function crossChecks(data: Raw): PlanIssue[] {
     if (!isObject(p) || typeof p.name !== 'string') return;
     const first = seen.get(p.name);
     if (first !== undefined) {
-      issues.push({ path: ['phases', i, 'name'], message: `duplicate phase name "${p.name}" (first defined at phases[${first}])` });
+      issues.push({
+        path: ['phases', i, 'name'],
+        message: `duplicate phase name "${p.name}" (first defined at phases[${first}])`,
+      });
     } else {
       seen.set(p.name, i);
       names.push(p.name);
@@ -92,10 +114,16 @@ function crossChecks(data: Raw): PlanIssue[] {
     });
     graph.push({ name: p.name, needs: needs.filter((n) => seen.has(n) && n !== p.name), index: i });
   });
-  const cycle = findCycle(graph);
-  if (cycle) {
-    const at = graph.find((g) => g.name === cycle[0]);
-    issues.push({ path: ['phases', at?.index ?? 0, 'needs'], message: `cycle in needs: ${cycle.join(' -> ')}` });
+  // Every independent cycle, not only the first: drop a found cycle's phases and look again.
+  let remaining = graph;
+  for (let cycle = findCycle(remaining); cycle; cycle = findCycle(remaining)) {
+    const members = new Set(cycle);
+    const at = remaining.find((g) => g.name === cycle?.[0]);
+    issues.push({
+      path: ['phases', at?.index ?? 0, 'needs'],
+      message: `cycle in needs: ${cycle.join(' -> ')}`,
+    });
+    remaining = remaining.filter((g) => !members.has(g.name));
   }
   const gateNames = isObject(data.gates) ? Object.keys(data.gates) : [];
   const checkGateRefs = (root: unknown, rootPath: PathSegment[]) =>
@@ -112,19 +140,30 @@ function crossChecks(data: Raw): PlanIssue[] {
   checkGateRefs(data.rollback, ['rollback']);
   walkStrings(data, [], (s, path) => {
     for (const e of findExpressions(s)) {
-      if (e.error) issues.push({ path, message: `${formatPath(path)}: ${e.error}`, offset: e.offset } as PlanIssue & { offset: number });
+      if (e.error)
+        issues.push({ path, message: `${formatPath(path)}: ${e.error}`, offset: e.offset } as PlanIssue & {
+          offset: number;
+        });
     }
   });
   return issues;
 }
 
 function stepLabel(kind: string, params: unknown): string {
-  if (typeof params === 'string') return `${kind}: ${params.length > 60 ? `${params.slice(0, 57)}...` : params}`;
+  if (typeof params === 'string')
+    return `${kind}: ${params.length > 60 ? `${params.slice(0, 57)}...` : params}`;
   if (isObject(params) && typeof params.command === 'string') return `${kind}: ${params.command}`;
   return kind;
 }
 
-function normalizeStep(raw: Raw, phase: string, index: number, kinds: StepSchemas, pos: YamlPositions, path: PathSegment[]): PlanStep {
+function normalizeStep(
+  raw: Raw,
+  phase: string,
+  index: number,
+  kinds: StepSchemas,
+  pos: YamlPositions,
+  path: PathSegment[],
+): PlanStep {
   const kind = Object.keys(raw).find((k) => k in kinds) as string;
   const params = raw[kind];
   return {
@@ -147,18 +186,32 @@ export function loadPlanText(text: string, file: string, options: LoadPlanOption
   const shown = displayName(file);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  const problem = (line: number, col: number, message: string): SourceProblem => ({ file: shown, line, col, message });
+  const problem = (line: number, col: number, message: string): SourceProblem => ({
+    file: shown,
+    line,
+    col,
+    message,
+  });
   if (doc.errors.length > 0) {
     throw new ValidationError(
       doc.errors.map((e) => {
-        const p = e.linePos?.[0] ?? { line: 1, col: 1 };
+        // linePos is only filled in with prettyErrors; compute it from the offset ourselves.
+        const p = e.linePos?.[0] ?? lines.linePos(Math.min(e.pos[0], text.length));
         return problem(p.line, p.col, `YAML syntax: ${e.message.split('\n')[0]}`);
       }),
     );
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (cause) {
+    // e.g. an alias bomb ("excessive alias count"): input to reject, not a crash.
+    throw new ValidationError([problem(1, 1, `YAML: ${(cause as Error).message}`)]);
+  }
   if (!isObject(data)) {
-    throw new ValidationError([problem(1, 1, 'expected a mapping with app, environments and phases at the top level')]);
+    throw new ValidationError([
+      problem(1, 1, 'expected a mapping with app, environments and phases at the top level'),
+    ]);
   }
   const schema = buildPlanSchema(options.stepKinds);
   const stepVariants = buildStepVariants(options.stepKinds);
@@ -190,7 +243,8 @@ export function loadPlanText(text: string, file: string, options: LoadPlanOption
       normalizeStep(s, p.name, j, options.stepKinds, pos, ['phases', i, 'steps', j]),
     ),
   }));
-  const rawHooks = isObject(data.rollback) && Array.isArray(data.rollback.hooks) ? (data.rollback.hooks as Raw[]) : [];
+  const rawHooks =
+    isObject(data.rollback) && Array.isArray(data.rollback.hooks) ? (data.rollback.hooks as Raw[]) : [];
   return {
     file,
     dir: dirname(file),
@@ -202,7 +256,9 @@ export function loadPlanText(text: string, file: string, options: LoadPlanOption
     gates: plan.gates ?? {},
     rollback: {
       on: plan.rollback?.on ?? ['health', 'gate', 'step-failure'],
-      hooks: rawHooks.map((s, j) => normalizeStep(s, 'rollback', j, options.stepKinds, pos, ['rollback', 'hooks', j])),
+      hooks: rawHooks.map((s, j) =>
+        normalizeStep(s, 'rollback', j, options.stepKinds, pos, ['rollback', 'hooks', j]),
+      ),
     },
     notify: plan.notify ?? [],
     claims: (plan.claims ?? []).map((c) => (typeof c === 'string' ? c : c.claim)),

@@ -9,7 +9,11 @@ export function parseSecretsFile(path: string): Record<string, string> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new RollgateError('INVALID_INPUT', `cannot read secrets file ${path}: ${(cause as Error).message}`, { cause });
+    throw new RollgateError(
+      'INVALID_INPUT',
+      `cannot read secrets file ${path}: ${(cause as Error).message}`,
+      { cause },
+    );
   }
   const out: Record<string, string> = {};
   text.split(/\r?\n/).forEach((raw, i) => {
@@ -55,19 +59,37 @@ export class Redactor {
     return this.values.length === 0;
   }
 
+  /**
+   * Every character covered by an occurrence of any secret (found in the original text, overlaps
+   * included) is hidden; each run of hidden characters becomes one ***. Replacing one secret after
+   * another would let the tail of a secret that overlaps an already-replaced one leak.
+   */
   text(s: string): string {
-    let out = s;
-    for (const v of this.values) if (out.includes(v)) out = out.split(v).join('***');
+    let hidden: Uint8Array | undefined;
+    for (const v of this.values) {
+      for (let at = s.indexOf(v); at >= 0; at = s.indexOf(v, at + 1)) {
+        hidden ??= new Uint8Array(s.length);
+        hidden.fill(1, at, at + v.length);
+      }
+    }
+    if (!hidden) return s;
+    let out = '';
+    for (let i = 0; i < s.length; i++) {
+      if (hidden[i] === 0) out += s[i];
+      else if (i === 0 || hidden[i - 1] === 0) out += '***';
+    }
     return out;
   }
 
-  /** Deep copy with every string redacted. */
+  /** Deep copy with every string redacted, keys of mappings included. */
   value<T>(v: T): T {
     if (this.values.length === 0) return v;
     const walk = (x: unknown): unknown => {
       if (typeof x === 'string') return this.text(x);
       if (Array.isArray(x)) return x.map(walk);
-      if (x !== null && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, y]) => [k, walk(y)]));
+      if (x !== null && typeof x === 'object') {
+        return Object.fromEntries(Object.entries(x).map(([k, y]) => [this.text(k), walk(y)]));
+      }
       return x;
     };
     return walk(v) as T;

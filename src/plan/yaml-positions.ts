@@ -1,7 +1,7 @@
 // Maps a path in the parsed plan (["phases", 1, "steps", 0, "run"]) back to a line and column in the
 // YAML text, so every problem can be reported as FILE:LINE:COL.
 
-import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { type Document, isMap, isPair, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
 import type { SourcePosition } from './types.js';
 
 export type PathSegment = string | number;
@@ -30,7 +30,9 @@ export class YamlPositions {
       const seg = segments[i] as PathSegment;
       let next: unknown;
       if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && String(isScalar(p.key) ? p.key.value : p.key) === String(seg));
+        const pair = node.items.find(
+          (p) => isPair(p) && String(isScalar(p.key) ? p.key.value : p.key) === String(seg),
+        );
         if (pair) {
           keyNode = pair.key as Node;
           next = pair.value ?? pair.key;
@@ -50,11 +52,19 @@ export class YamlPositions {
   ofStringOffset(path: readonly PathSegment[], offset: number): SourcePosition {
     const base = this.of(path);
     const node = this.doc.getIn(path as PathSegment[], true);
-    // Only plain single-line scalars map offsets directly; otherwise point at the scalar itself.
-    if (isScalar(node) && (node.type === 'PLAIN' || node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE')) {
+    // Offsets map directly only when the source is the value verbatim: one line, no escapes (its
+    // length in the source is the value's length plus the quotes). Otherwise point at the scalar.
+    if (
+      isScalar(node) &&
+      node.range &&
+      (node.type === 'PLAIN' || node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE')
+    ) {
       const quote = node.type === 'PLAIN' ? 0 : 1;
       const text = String(node.value);
-      if (!text.slice(0, offset).includes('\n')) return { line: base.line, col: base.col + quote + offset };
+      const [start, end] = node.range;
+      const oneLine = this.lines.linePos(start).line === this.lines.linePos(end).line;
+      if (oneLine && end - start === text.length + 2 * quote)
+        return { line: base.line, col: base.col + quote + offset };
     }
     return base;
   }

@@ -26,7 +26,9 @@ function unwrap(schema: AnySchema): AnySchema {
   let s = schema;
   for (let i = 0; i < 20; i++) {
     const d = def(s);
-    if (['optional', 'nullable', 'default', 'prefault', 'nonoptional', 'readonly', 'catch'].includes(d.type)) {
+    if (
+      ['optional', 'nullable', 'default', 'prefault', 'nonoptional', 'readonly', 'catch'].includes(d.type)
+    ) {
       s = d.innerType as AnySchema;
     } else if (d.type === 'pipe') s = d.in as AnySchema;
     else return s;
@@ -60,7 +62,12 @@ export function schemaAt(root: AnySchema, path: readonly PathSegment[]): AnySche
 }
 
 export function objectKeysAt(root: AnySchema, path: readonly PathSegment[]): string[] {
-  const s = schemaAt(root, path);
+  let s = schemaAt(root, path);
+  if (s && def(s).type === 'union') {
+    // A string-or-mapping field: the keys are those of its mapping form.
+    const objects = (def(s).options as AnySchema[]).map(unwrap).filter((o) => def(o).type === 'object');
+    s = objects.length === 1 ? objects[0] : undefined;
+  }
   if (!s || def(s).type !== 'object') return [];
   return Object.keys(def(s).shape as Record<string, unknown>);
 }
@@ -85,6 +92,8 @@ function expectedLabel(expected: string): string {
       return 'a number';
     case 'boolean':
       return 'true or false';
+    case 'record':
+      return 'a mapping';
     default:
       return expected;
   }
@@ -110,14 +119,22 @@ export interface IssueContext {
 
 function isStepPath(path: readonly PathSegment[]): boolean {
   const n = path.length;
-  return (n === 4 && path[0] === 'phases' && path[2] === 'steps') || (n === 3 && path[0] === 'rollback' && path[1] === 'hooks');
+  return (
+    (n === 4 && path[0] === 'phases' && path[2] === 'steps') ||
+    (n === 3 && path[0] === 'rollback' && path[1] === 'hooks')
+  );
 }
 
 /** Validates one raw step by its kind key and returns its issues (paths absolute). */
 export function stepIssues(path: PathSegment[], raw: unknown, ctx: IssueContext): PlanIssue[] {
   const kinds = Object.keys(ctx.stepVariants);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    return [{ path, message: `${formatPath(path)}: expected a step (a mapping with one of: ${kinds.join(', ')}), got ${typeOf(raw)}` }];
+    return [
+      {
+        path,
+        message: `${formatPath(path)}: expected a step (a mapping with one of: ${kinds.join(', ')}), got ${typeOf(raw)}`,
+      },
+    ];
   }
   const keys = Object.keys(raw);
   const present = keys.filter((k) => kinds.includes(k));
@@ -133,13 +150,57 @@ export function stepIssues(path: PathSegment[], raw: unknown, ctx: IssueContext)
     }));
   }
   if (present.length > 1) {
-    return [{ path, key: present[1], message: `${formatPath(path)}: a step has exactly one kind, found ${present.join(' and ')}; split it into separate steps` }];
+    return [
+      {
+        path,
+        key: present[1],
+        message: `${formatPath(path)}: a step has exactly one kind, found ${present.join(' and ')}; split it into separate steps`,
+      },
+    ];
   }
   const variant = ctx.stepVariants[present[0] as string] as z.ZodObject;
   const r = variant.safeParse(raw, { reportInput: true });
   if (r.success) return [];
-  const sub: IssueContext = { ...ctx, schema: variant, data: raw };
-  return r.error.issues.flatMap((i) => describeIssue({ ...i, path: i.path } as Issue, sub)).map((p) => ({ ...p, path: [...path, ...p.path] }));
+  // The variant's issue paths are relative to the step; make them absolute so messages name the
+  // whole field (phases[0].steps[1].timeout, not just timeout). The root schema follows step unions
+  // by kind key, so "did you mean" still finds the kind's keys.
+  return r.error.issues.flatMap((i) => describeIssue({ ...i, path: [...path, ...i.path] } as Issue, ctx));
+}
+
+/** Schema type that accepts a value like `v` (for picking the union branch the author meant). */
+function jsonTypeOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v === 'object' ? 'object' : typeof v;
+}
+
+function branchLabel(schema: AnySchema): string {
+  const t = def(schema).type;
+  return t === 'literal' || t === 'enum' ? t : expectedLabel(t);
+}
+
+/**
+ * A string-or-mapping field (run, http, claims[i]…) that failed: explain with the branch of the
+ * type that was written (its own issues), or list the accepted types.
+ */
+function unionIssues(issue: Issue & { code: 'invalid_union' }, ctx: IssueContext): PlanIssue[] {
+  const path = issue.path as PathSegment[];
+  const input = valueAt(ctx.data, path);
+  const union = schemaAt(ctx.schema, path);
+  const options = union && def(union).type === 'union' ? (def(union).options as AnySchema[]).map(unwrap) : [];
+  const want = jsonTypeOf(input);
+  const matching = options.flatMap((o, i) => (def(o).type === want ? [i] : []));
+  const branchErrors = matching.length === 1 ? issue.errors[matching[0] as number] : undefined;
+  if (branchErrors && branchErrors.length > 0) {
+    return branchErrors.flatMap((i) => describeIssue({ ...i, path: [...path, ...i.path] } as Issue, ctx));
+  }
+  const accepted = [...new Set(options.map(branchLabel))];
+  return [
+    {
+      path,
+      message: `${formatPath(path)}: ${typeOf(input)} is not allowed here${accepted.length ? ` (expected ${accepted.join(' or ')})` : ''}`,
+    },
+  ];
 }
 
 /** One zod issue → one or more plan issues (unknown keys give one each). */
@@ -159,19 +220,28 @@ export function describeIssue(issue: Issue, ctx: IssueContext): PlanIssue[] {
       const input = valueAt(ctx.data, path);
       const parentExists = path.length === 0 || valueAt(ctx.data, path.slice(0, -1)) !== undefined;
       if (input === undefined && parentExists) {
-        return [{ path, message: `missing required field "${field}" (expected ${expectedLabel(issue.expected)})` }];
+        return [
+          { path, message: `missing required field "${field}" (expected ${expectedLabel(issue.expected)})` },
+        ];
       }
       return [{ path, message: `${field}: expected ${expectedLabel(issue.expected)}, got ${typeOf(input)}` }];
     }
     case 'invalid_union': {
       if (isStepPath(path)) return stepIssues(path, valueAt(ctx.data, path), ctx);
-      const input = valueAt(ctx.data, path);
-      return [{ path, message: `${field}: ${typeOf(input)} is not allowed here` }];
+      return unionIssues(issue, ctx);
     }
     case 'invalid_value':
-      return [{ path, message: `${field}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${typeOf(valueAt(ctx.data, path))}` }];
+      return [
+        {
+          path,
+          message: `${field}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${typeOf(valueAt(ctx.data, path))}`,
+        },
+      ];
     case 'too_small': {
-      const what = issue.origin === 'array' ? `at least ${issue.minimum} item${Number(issue.minimum) === 1 ? '' : 's'}` : `at least ${issue.minimum}`;
+      const what =
+        issue.origin === 'array'
+          ? `at least ${issue.minimum} item${Number(issue.minimum) === 1 ? '' : 's'}`
+          : `at least ${issue.minimum}`;
       return [{ path, message: `${field}: expected ${what}` }];
     }
     case 'too_big':

@@ -17,10 +17,15 @@ export function parseDuration(text: string): number | undefined {
   return Math.round(total);
 }
 
+/** Short human form: 250ms, 1.50s, 12.3s, 2m, 1m30s. Rounding never shows "60s" or "1000ms". */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
-  const m = Math.floor(ms / 60_000);
-  const s = Math.round((ms % 60_000) / 1000);
+  const whole = Math.round(ms);
+  if (whole < 1000) return `${whole}ms`;
+  const seconds = ms / 1000;
+  if (Number(seconds.toFixed(2)) < 10) return `${seconds.toFixed(2)}s`;
+  if (Number(seconds.toFixed(1)) < 60) return `${seconds.toFixed(1)}s`;
+  const total = Math.round(seconds);
+  const m = Math.floor(total / 60);
+  const s = total % 60;
   return s === 0 ? `${m}m` : `${m}m${s}s`;
 }

@@ -155,11 +155,12 @@ export function agentCommand(home: string): { command: string; args: string[] } 
   const here = fileURLToPath(import.meta.url);
   const ext = path.extname(here);
   const entry = path.join(path.dirname(here), `main${ext}`);
-  const execArgv = process.execArgv.filter((a) => !a.startsWith('--inspect'));
-  if (ext === '.ts' && !execArgv.some((a) => a.includes('tsx'))) {
-    const tsx = createRequire(import.meta.url).resolve('tsx');
-    execArgv.push('--import', pathToFileURL(tsx).href);
-  }
+  // the agent runs with its home as cwd, so a bare `--import tsx` is resolved to a file URL here
+  const tsxUrl = (): string => pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  const execArgv = process.execArgv
+    .filter((a) => !a.startsWith('--inspect'))
+    .map((a) => (a === 'tsx' ? tsxUrl() : a === '--import=tsx' ? `--import=${tsxUrl()}` : a));
+  if (ext === '.ts' && !execArgv.some((a) => a.includes('tsx'))) execArgv.push('--import', tsxUrl());
   return { command: process.execPath, args: [...execArgv, entry, '--home', home] };
 }
 

@@ -1,8 +1,47 @@
-// Checks of a loaded plan that need more than the schema (for example reading migration files).
-// Kept apart so validate, plan and deploy all apply the same ones.
+// Checks of a loaded plan that need more than the schema, applied by validate, plan and deploy alike.
+// Today: a destructive or renaming migration that runs before (or alongside) a canary or blue-green
+// deploy step — the old release still serves traffic then, so the change must be split into expand
+// and contract releases.
 
-import type { Plan } from '../plan/types.js';
+import { existsSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { dependentsOf } from '../plan/graph.js';
+import type { Plan, PlanStep } from '../plan/types.js';
+import { type SourceProblem, ValidationError } from '../shared/errors.js';
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** True when `later` is guaranteed to start only after `earlier` has finished. */
+function runsAfter(plan: Plan, earlier: PlanStep, later: PlanStep): boolean {
+  if (earlier.phase === later.phase) {
+    const phase = plan.phases.find((p) => p.name === earlier.phase);
+    return !phase?.parallel && later.index > earlier.index;
+  }
+  return dependentsOf(plan.phases, earlier.phase).has(later.phase);
+}
 
 export async function checkPlanExtras(plan: Plan): Promise<void> {
-  void plan;
+  const steps = plan.phases.flatMap((p) => p.steps);
+  const rollouts = steps.filter((s) => s.kind === 'deploy' && isObject(s.params) && (s.params.strategy === 'canary' || s.params.strategy === 'blueGreen'));
+  if (rollouts.length === 0) return;
+  const migrations = steps.filter((m) => m.kind === 'migrate' && rollouts.some((d) => !runsAfter(plan, d, m)));
+  const problems: SourceProblem[] = [];
+  for (const m of migrations) {
+    const dirParam = isObject(m.params) && typeof m.params.dir === 'string' ? m.params.dir : 'migrations';
+    if (dirParam.includes('${{')) continue;
+    const dir = resolve(plan.dir, dirParam);
+    if (!existsSync(dir)) continue;
+    const { findExpandContractViolations } = await import('../migrate/index.js');
+    const rollout = rollouts.find((d) => !runsAfter(plan, d, m)) as PlanStep;
+    for (const f of await findExpandContractViolations([dir])) {
+      const file = relative(process.cwd(), resolve(dir, f.file)) || f.file;
+      problems.push({
+        file: f.file.startsWith('/') ? relative(process.cwd(), f.file) : file,
+        line: f.line,
+        col: f.col,
+        message: `${f.message} (migrate step ${m.key} runs before the ${String((rollout.params as Record<string, unknown>).strategy)} step ${rollout.key}); ${f.hint}`,
+      });
+    }
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
 }

@@ -5,6 +5,14 @@ import { Command, CommanderError } from 'commander';
 import { printError } from './action.js';
 import { registerCommands } from './commands/index.js';
 
+// A closed pipe (`rollgate schema | head`) is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 const program = new Command();
 program
   .name('rollgate')

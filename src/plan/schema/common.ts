@@ -7,7 +7,7 @@ import { durationHint, parseDuration } from '../../shared/duration.js';
 export const durationSchema = z
   .string({ error: `expected ${durationHint}` })
   .refine((s) => parseDuration(s) !== undefined, { error: (iss) => `invalid duration ${JSON.stringify(iss.input)}: expected ${durationHint}` })
-  .meta({ description: `A duration: ${durationHint}`, pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$' });
+  .meta({ description: `Duration, e.g. 500ms, 2s, 5m, 1h`, pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$' });
 
 export const portSchema = z.number({ error: 'expected a port number' }).int().min(1).max(65535);
 

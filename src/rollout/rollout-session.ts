@@ -99,15 +99,13 @@ export class RolloutSession {
   private async tick(): Promise<void> {
     this.throwIfCancelled();
     await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, POLL_MS);
-      this.signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(t);
-          resolve();
-        },
-        { once: true },
-      );
+      const done = (): void => {
+        clearTimeout(t);
+        this.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const t = setTimeout(done, POLL_MS);
+      this.signal.addEventListener('abort', done, { once: true });
     });
     this.throwIfCancelled();
     await this.syncEvents();

@@ -1,4 +1,5 @@
-// The releases the local agent serves for an environment, when an agent runs; undefined otherwise.
+// The releases the local agent serves for an environment, when an agent runs; undefined otherwise
+// (status must work without an agent, and must never start one).
 
 export interface ReleaseView {
   version: string;
@@ -8,7 +9,18 @@ export interface ReleaseView {
 }
 
 export async function fetchReleases(home: string, environment: string): Promise<ReleaseView[] | undefined> {
-  void home;
-  void environment;
-  return undefined;
+  const client = await import('../agent/client.js');
+  const agent = await client.findAgent(home);
+  if (!agent) return undefined;
+  try {
+    const releases = await client.getEnvironmentStatus(home, environment);
+    return releases.map((r) => ({
+      version: r.version,
+      weight: r.weight,
+      state: r.state,
+      instances: r.instances.map((i) => ({ pid: i.pid, port: i.port, healthy: i.healthy })),
+    }));
+  } catch {
+    return undefined;
+  }
 }

@@ -3,6 +3,7 @@
 // be resumed from what the store recorded (resumeRun), never re-running a finished step.
 
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import type { Plan, PlanPhase, PlanStep } from '../plan/types.js';
 import { RollgateError } from '../shared/errors.js';
@@ -191,6 +192,8 @@ async function drive(
 ): Promise<RunOutcome> {
   const runController = new AbortController();
   const signal = AbortSignal.any([o.signal, runController.signal]);
+  // Every running step (and each of its waits) listens to the run's signal; many at once is normal.
+  setMaxListeners(0, signal);
   const leaseMs = o.leaseMs ?? defaultLeaseMs;
   let awaiting = false;
   const setStatus = async (status: RunStatus) => o.store.updateRun(run.id, { status, heartbeatAt: Date.now() });

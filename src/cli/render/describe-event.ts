@@ -51,6 +51,22 @@ export function describeEvent(e: EventRecord): string | undefined {
       return `rollback hooks finished (${str(d.failed)} failed)`;
     case 'notification.sent':
       return `notification ${str(d.event)}: ${d.ok ? 'delivered' : `FAILED (${str(d.error)})`}`;
+    case 'process.started':
+      return undefined;
+    case 'rollout.weight': {
+      const w = (d.weights ?? {}) as Record<string, number>;
+      return `${step}traffic: ${Object.entries(w).map(([v, p]) => `${v} ${p}%`).join(', ')}`;
+    }
+    case 'rollout.started':
+      return `${step}rollout of ${str(d.version)} (${str(d.strategy)}${d.stable ? `, stable ${str(d.stable)}` : ''})`;
+    case 'rollout.promoted':
+      return `${step}promoted ${str(d.version)}${d.previous ? ` (previous ${str(d.previous)} retained)` : ''}`;
+    case 'rollout.aborted':
+      return `${step}ROLLOUT ABORTED: ${str(d.reason)}`;
+    case 'health.changed':
+      return `${step}${str(d.instance)} ${d.healthy ? 'healthy' : 'UNHEALTHY'}: ${str(d.detail)}`;
+    case 'analysis.verdict':
+      return `${step}gate ${str(d.gate)}: ${String(d.verdict).toUpperCase()}${d.reason ? ` — ${str(d.reason)}` : ''}`;
     case 'run.succeeded':
       return 'run SUCCEEDED';
     case 'run.failed':

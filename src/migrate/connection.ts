@@ -60,7 +60,7 @@ export async function connect(url: string, applicationName: string): Promise<pg.
 }
 
 export async function serverVersionNum(client: pg.Client): Promise<number> {
-  const r = await client.query<{ v: string }>('SHOW server_version_num');
+  const r = await client.query<{ v: string }>("SELECT current_setting('server_version_num') AS v");
   return Number(r.rows[0]?.v ?? 0);
 }
 

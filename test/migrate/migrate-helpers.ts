@@ -1,6 +1,7 @@
 // Helpers for the migrate tests: a writable copy of a fixture directory (or files given inline),
 // an event collector, and small queries against the test database.
 
+import { type ChildProcess, spawn } from 'node:child_process';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -71,4 +72,44 @@ export async function tables(url: string): Promise<string[]> {
 
 export async function historyVersions(url: string): Promise<Array<{ version: string; status: string }>> {
   return query(url, 'SELECT version::text, status FROM rollgate_migrations ORDER BY version');
+}
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const cliEntry = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Spawns the real CLI through tsx (like test/helpers/cli.ts, whose import.meta.resolve does not
+ * run under vitest's module runner at the time of writing).
+ */
+export function spawnRollgate(args: string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', cliEntry, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, CI: 'true', NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+export function finished(child: ChildProcess): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+  });
+  return new Promise((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+export function rollgate(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return finished(spawnRollgate(args, env));
 }

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { registerAbortCommand } from './abort.js';
 import { registerAgentCommand } from './agent.js';
 import { registerApproveCommands } from './approve.js';
+import { registerDemoCommand } from './demo.js';
 import { registerDeployCommand } from './deploy.js';
 import { registerHistoryCommand } from './history.js';
 import { registerLogsCommand } from './logs.js';
@@ -17,6 +18,7 @@ import { registerStatusCommand } from './status.js';
 import { registerValidateCommand } from './validate.js';
 
 export function registerCommands(program: Command): void {
+  registerDemoCommand(program);
   registerValidateCommand(program);
   registerPlanCommand(program);
   registerDeployCommand(program);

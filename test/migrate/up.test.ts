@@ -100,6 +100,15 @@ describe('migrateUp', () => {
     });
   });
 
+  it('points at the exact line and column PostgreSQL reports inside a statement', async () => {
+    const dir = await migrationsDir('shop', {
+      '0003_typo.sql': "SELECT 1;\nINSERT INTO users (email,\n                   emial) VALUES ('a', 'b');",
+    });
+    await expect(migrateUp({ databaseUrl: db.url, dir, home })).rejects.toThrow(
+      '0003_typo.sql:3:20: statement 2 failed: column "emial" of relation "users" does not exist',
+    );
+  });
+
   it('refuses, before anything runs, a statement that needs -- rollgate:no-transaction', async () => {
     const dir = await migrationsDir('shop', {
       '0003_idx.sql': 'CREATE TABLE t (a int);\n  CREATE INDEX CONCURRENTLY t_a ON t (a);',

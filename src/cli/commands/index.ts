@@ -11,6 +11,7 @@ import { registerLogsCommand } from './logs.js';
 import { registerMigrateCommand } from './migrate.js';
 import { registerPlanCommand } from './plan.js';
 import { registerPromoteCommand } from './promote.js';
+import { registerReportCommand } from './report.js';
 import { registerResumeCommand } from './resume.js';
 import { registerRollbackCommand } from './rollback.js';
 import { registerSchemaCommand } from './schema.js';
@@ -25,6 +26,7 @@ export function registerCommands(program: Command): void {
   registerResumeCommand(program);
   registerStatusCommand(program);
   registerHistoryCommand(program);
+  registerReportCommand(program);
   registerApproveCommands(program);
   registerSchemaCommand(program);
   registerMigrateCommand(program);

@@ -113,6 +113,9 @@ describe('migrate step kind', () => {
       attempt: 1,
       signal,
       planDir,
+      // why: the migrate step reads only its own parameters, never the plan
+      plan: {} as StepContext['plan'],
+      interpolate: <T>(value: T) => value,
       home,
       env: {},
       log: c.log,

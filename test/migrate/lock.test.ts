@@ -111,9 +111,7 @@ describe('migration lock', () => {
     await query(db.url, 'UPDATE sleep_config SET seconds = 0');
     const second = await rollgate(
       ['migrate', 'up', '--dir', dir, '--database', db.url, '--lock-timeout', '2s'],
-      {
-        env: { ROLLGATE_HOME: home },
-      },
+      { ROLLGATE_HOME: home },
     );
     expect(second.stderr).toBe('');
     expect(second.code).toBe(0);

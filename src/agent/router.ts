@@ -80,7 +80,9 @@ export class Router {
     maxSockets: 512,
     maxFreeSockets: 512,
     scheduling: 'lifo',
-  });
+    // why: forwarded to net.createConnection; Nagle on upstream sockets delays small answers
+    noDelay: true,
+  } as http.AgentOptions);
   private readonly sockets = new Set<net.Socket>();
 
   constructor(opts: RouterOptions) {

@@ -181,6 +181,28 @@ function normalizeStep(
   };
 }
 
+// Building the zod schema is cheap, but zod compiles each new object schema on first parse, which
+// costs more than the parse itself; reuse both per set of step kinds (and kind names, in case the
+// set is extended in place).
+const compiled = new WeakMap<
+  StepSchemas,
+  {
+    names: string;
+    schema: ReturnType<typeof buildPlanSchema>;
+    stepVariants: ReturnType<typeof buildStepVariants>;
+  }
+>();
+
+function compiledSchemas(kinds: StepSchemas) {
+  const names = Object.keys(kinds).join('\0');
+  let entry = compiled.get(kinds);
+  if (!entry || entry.names !== names) {
+    entry = { names, schema: buildPlanSchema(kinds), stepVariants: buildStepVariants(kinds) };
+    compiled.set(kinds, entry);
+  }
+  return entry;
+}
+
 /** Loads plan text (already read). `file` is used for messages and relative paths. */
 export function loadPlanText(text: string, file: string, options: LoadPlanOptions): Plan {
   const shown = displayName(file);
@@ -213,8 +235,7 @@ export function loadPlanText(text: string, file: string, options: LoadPlanOption
       problem(1, 1, 'expected a mapping with app, environments and phases at the top level'),
     ]);
   }
-  const schema = buildPlanSchema(options.stepKinds);
-  const stepVariants = buildStepVariants(options.stepKinds);
+  const { schema, stepVariants } = compiledSchemas(options.stepKinds);
   const pos = new YamlPositions(doc, lines);
   const issues: PlanIssue[] = [];
   const parsed = schema.safeParse(data, { reportInput: true });

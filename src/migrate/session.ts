@@ -55,7 +55,8 @@ export async function openSession(options: MigrateRunOptions, action: string): P
       async close() {
         await closeQuietly(c);
         await lock.release();
-        await emit(options, 'migrate.lock', { acquired: false, released: true });
+        // why: close runs in finally blocks; a failing event sink must not hide the original error
+        await Promise.resolve(emit(options, 'migrate.lock', { acquired: false, released: true })).catch(() => {});
       },
     };
   } catch (err) {

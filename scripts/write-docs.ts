@@ -12,4 +12,8 @@ const next = readme.replace(
   (_m, start: string, end: string) => `${start}${renderConfigReference(planJsonSchema(stepSchemas))}${end}`,
 );
 writeFileSync(file, next);
-console.log(next === readme ? 'README.md configuration reference already up to date' : 'README.md configuration reference rewritten');
+console.log(
+  next === readme
+    ? 'README.md configuration reference already up to date'
+    : 'README.md configuration reference rewritten',
+);

@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startRun } from '../../src/engine/run-engine.js';
 import { silentReporter } from '../../src/engine/reporter.js';
+import { startRun } from '../../src/engine/run-engine.js';
 import { loadPlanText } from '../../src/plan/load-plan.js';
 import { stepKinds, stepSchemas } from '../../src/steps/registry.js';
 import { createStore } from '../../src/store/create-store.js';
@@ -69,7 +69,9 @@ function coldStart(label: string, args: string[], cwd: string, runs = 9): number
     if (r.status !== 0 && label !== 'node -e 0') throw new Error(`${label} failed: ${r.stderr}`);
   }
   const m = median(times);
-  console.log(`${label.padEnd(28)} median ${m.toFixed(0)} ms over ${runs} runs (min ${Math.min(...times).toFixed(0)} ms)`);
+  console.log(
+    `${label.padEnd(28)} median ${m.toFixed(0)} ms over ${runs} runs (min ${Math.min(...times).toFixed(0)} ms)`,
+  );
   return m;
 }
 

@@ -16,7 +16,9 @@ export function printError(err: unknown, json: boolean): number {
       );
     } else if (err instanceof ValidationError) {
       for (const p of err.problems) process.stderr.write(`${p.file}:${p.line}:${p.col}: ${p.message}\n`);
-      process.stderr.write(`rollgate: ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'} found\n`);
+      process.stderr.write(
+        `rollgate: ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'} found\n`,
+      );
     } else {
       process.stderr.write(`rollgate: ${err.message}\n`);
     }

@@ -16,7 +16,9 @@ for (const stream of [process.stdout, process.stderr]) {
 const program = new Command();
 program
   .name('rollgate')
-  .description('Deployment orchestrator: plans, migrations, canary rollouts with statistical gates, evidence-based reports.')
+  .description(
+    'Deployment orchestrator: plans, migrations, canary rollouts with statistical gates, evidence-based reports.',
+  )
   .option('-f, --file <path>', 'plan file', 'rollgate.yaml')
   .option('--json', 'machine-readable output (NDJSON events for long commands)', false)
   .showHelpAfterError()

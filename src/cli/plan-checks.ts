@@ -9,7 +9,8 @@ import { dependentsOf } from '../plan/graph.js';
 import type { Plan, PlanStep } from '../plan/types.js';
 import { type SourceProblem, ValidationError } from '../shared/errors.js';
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** True when `later` is guaranteed to start only after `earlier` has finished. */
 function runsAfter(plan: Plan, earlier: PlanStep, later: PlanStep): boolean {
@@ -22,9 +23,16 @@ function runsAfter(plan: Plan, earlier: PlanStep, later: PlanStep): boolean {
 
 export async function checkPlanExtras(plan: Plan): Promise<void> {
   const steps = plan.phases.flatMap((p) => p.steps);
-  const rollouts = steps.filter((s) => s.kind === 'deploy' && isObject(s.params) && (s.params.strategy === 'canary' || s.params.strategy === 'blueGreen'));
+  const rollouts = steps.filter(
+    (s) =>
+      s.kind === 'deploy' &&
+      isObject(s.params) &&
+      (s.params.strategy === 'canary' || s.params.strategy === 'blueGreen'),
+  );
   if (rollouts.length === 0) return;
-  const migrations = steps.filter((m) => m.kind === 'migrate' && rollouts.some((d) => !runsAfter(plan, d, m)));
+  const migrations = steps.filter(
+    (m) => m.kind === 'migrate' && rollouts.some((d) => !runsAfter(plan, d, m)),
+  );
   const problems: SourceProblem[] = [];
   for (const m of migrations) {
     const dirParam = isObject(m.params) && typeof m.params.dir === 'string' ? m.params.dir : 'migrations';

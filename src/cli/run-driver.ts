@@ -18,7 +18,10 @@ export function exitCodeOf(status: RunStatus): number {
 }
 
 /** Runs `body` with a cancel signal wired to SIGINT/SIGTERM, and prints the outcome. */
-export async function driveRun(json: boolean, body: (signal: AbortSignal, renderer: Renderer) => Promise<RunOutcome>): Promise<number> {
+export async function driveRun(
+  json: boolean,
+  body: (signal: AbortSignal, renderer: Renderer) => Promise<RunOutcome>,
+): Promise<number> {
   const renderer = createRenderer(json);
   const controller = new AbortController();
   const { RollgateError } = await import('../shared/errors.js');
@@ -26,7 +29,9 @@ export async function driveRun(json: boolean, body: (signal: AbortSignal, render
   const onSignal = (sig: NodeJS.Signals) => {
     signals++;
     if (signals === 1) {
-      renderer.notice(`${sig}: cancelling (running steps are stopped, the lock is released); press Ctrl-C again to force`);
+      renderer.notice(
+        `${sig}: cancelling (running steps are stopped, the lock is released); press Ctrl-C again to force`,
+      );
       controller.abort(new RollgateError('CANCELLED', `cancelled by ${sig}`));
     } else {
       process.exit(ExitCode.cancelled);
@@ -38,9 +43,13 @@ export async function driveRun(json: boolean, body: (signal: AbortSignal, render
     const outcome = await body(controller.signal, renderer);
     renderer.close();
     if (json) {
-      process.stdout.write(`${JSON.stringify({ type: 'result', runId: outcome.run.id, status: outcome.status, reason: outcome.reason ?? null })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ type: 'result', runId: outcome.run.id, status: outcome.status, reason: outcome.reason ?? null })}\n`,
+      );
     } else {
-      process.stdout.write(`\nrun ${outcome.run.id}: ${outcome.status}${outcome.reason ? ` — ${outcome.reason}` : ''}\n`);
+      process.stdout.write(
+        `\nrun ${outcome.run.id}: ${outcome.status}${outcome.reason ? ` — ${outcome.reason}` : ''}\n`,
+      );
     }
     return exitCodeOf(outcome.status);
   } finally {

@@ -19,7 +19,8 @@ export async function openApprovalRequest(store: Store, runId: string): Promise<
   let open: EventRecord | undefined;
   for (const e of events) {
     if (e.kind === approvalKinds.requested) open = e;
-    else if (open && e.stepKey === open.stepKey && (e.data.requestId as number | undefined) === open.id) open = undefined;
+    else if (open && e.stepKey === open.stepKey && (e.data.requestId as number | undefined) === open.id)
+      open = undefined;
   }
   return open;
 }
@@ -58,7 +59,9 @@ export async function awaitDecision(o: {
     try {
       await sleep(o.pollMs ?? 300, undefined, { signal: o.signal });
     } catch {
-      throw o.signal.reason instanceof RollgateError ? o.signal.reason : new RollgateError('CANCELLED', 'cancelled');
+      throw o.signal.reason instanceof RollgateError
+        ? o.signal.reason
+        : new RollgateError('CANCELLED', 'cancelled');
     }
   }
 }
@@ -74,11 +77,17 @@ export async function decide(o: {
   const run = await o.store.getRun(o.runId);
   if (!run) throw new RollgateError('NOT_FOUND', `no run ${o.runId} (list runs with \`rollgate history\`)`);
   if (finishedRunStatuses.includes(run.status)) {
-    throw new RollgateError('INVALID_INPUT', `run ${run.id} has already finished (${run.status}); nothing to ${o.approve ? 'approve' : 'reject'}`);
+    throw new RollgateError(
+      'INVALID_INPUT',
+      `run ${run.id} has already finished (${run.status}); nothing to ${o.approve ? 'approve' : 'reject'}`,
+    );
   }
   const request = await openApprovalRequest(o.store, run.id);
   if (!request) {
-    throw new RollgateError('INVALID_INPUT', `run ${run.id} is not waiting for approval (status: ${run.status})`);
+    throw new RollgateError(
+      'INVALID_INPUT',
+      `run ${run.id} is not waiting for approval (status: ${run.status})`,
+    );
   }
   const e = await o.store.appendEvent({
     time: Date.now(),

@@ -26,7 +26,9 @@ export interface AcquireOptions {
 }
 
 /** Acquires the lock or throws RollgateError LOCKED naming the holder. */
-export async function acquireLease(o: AcquireOptions): Promise<{ lock: LockRecord; tookOverFrom?: LockRecord }> {
+export async function acquireLease(
+  o: AcquireOptions,
+): Promise<{ lock: LockRecord; tookOverFrom?: LockRecord }> {
   const leaseMs = o.leaseMs ?? defaultLeaseMs;
   const deadline = Date.now() + (o.waitMs ?? 0);
   let announced = false;
@@ -64,25 +66,28 @@ export function startHeartbeat(o: {
   const leaseMs = o.leaseMs ?? defaultLeaseMs;
   let stopped = false;
   let busy = false;
-  const timer = setInterval(async () => {
-    if (stopped || busy) return;
-    busy = true;
-    try {
-      const now = Date.now();
-      const ok = await o.store.renewLock(o.environment, o.runId, leaseMs, now);
-      if (!ok && !stopped) {
-        stopped = true;
-        o.onLost(`the lock of environment "${o.environment}" was taken over by another run`);
-        return;
+  const timer = setInterval(
+    async () => {
+      if (stopped || busy) return;
+      busy = true;
+      try {
+        const now = Date.now();
+        const ok = await o.store.renewLock(o.environment, o.runId, leaseMs, now);
+        if (!ok && !stopped) {
+          stopped = true;
+          o.onLost(`the lock of environment "${o.environment}" was taken over by another run`);
+          return;
+        }
+        await o.onBeat?.(now);
+      } catch (e) {
+        // A store hiccup is not a lost lock: the next beat retries within the lease.
+        void e;
+      } finally {
+        busy = false;
       }
-      await o.onBeat?.(now);
-    } catch (e) {
-      // A store hiccup is not a lost lock: the next beat retries within the lease.
-      void e;
-    } finally {
-      busy = false;
-    }
-  }, Math.max(100, Math.floor(leaseMs / 3)));
+    },
+    Math.max(100, Math.floor(leaseMs / 3)),
+  );
   timer.unref();
   return {
     stop() {

@@ -1,8 +1,8 @@
 // Sends the plan's `notify:` webhooks on run transitions. Deliveries run in the background, each is
 // recorded as a notification.sent event, and a failed one never fails the run.
 
-import type { Plan } from '../plan/types.js';
 import { interpolate } from '../plan/interpolate.js';
+import type { Plan } from '../plan/types.js';
 import { createWebhookNotifier } from '../providers/notifiers/webhook-notifier.js';
 import type { EventRecord, RunRecord } from '../store/store.js';
 import { EventKind } from './event-kinds.js';
@@ -72,9 +72,24 @@ export function createRunNotifier(plan: Plan, resolved: ResolvedInputs, run: Run
       targets.forEach((t, index) => {
         if (t.on && !t.on.includes(event)) return;
         const p = createWebhookNotifier({ url: t.url })
-          .send({ event, text: textFor(event, run, e), data: { runId: run.id, app: run.app, version: run.version, environment: run.environment, eventId: e.id } })
+          .send({
+            event,
+            text: textFor(event, run, e),
+            data: {
+              runId: run.id,
+              app: run.app,
+              version: run.version,
+              environment: run.environment,
+              eventId: e.id,
+            },
+          })
           .then(async (r) => {
-            await scope?.record(null, EventKind.notificationSent, { event, target: index, causeEventId: e.id, ...r }, 'notifier');
+            await scope?.record(
+              null,
+              EventKind.notificationSent,
+              { event, target: index, causeEventId: e.id, ...r },
+              'notifier',
+            );
           })
           .catch(() => undefined)
           .finally(() => pending.delete(p));

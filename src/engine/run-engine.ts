@@ -66,7 +66,8 @@ export async function startRun(o: StartOptions): Promise<RunOutcome> {
     leaseMs,
     waitMs: o.waitLockMs,
     signal: o.signal,
-    onWaiting: (h) => o.reporter.notice(`environment "${o.environment}" is locked by run ${h.runId} (${h.user}); waiting`),
+    onWaiting: (h) =>
+      o.reporter.notice(`environment "${o.environment}" is locked by run ${h.runId} (${h.user}); waiting`),
   });
   const run = await o.store.createRun({
     id: runId,
@@ -106,7 +107,11 @@ export interface ResumeOptions extends EngineOptions {
 
 /** The run to resume by default: the newest unfinished one (optionally in one environment). */
 export async function findInterruptedRun(store: Store, environment?: string): Promise<RunRecord | undefined> {
-  const runs = await store.listRuns({ environment, statuses: ['pending', 'running', 'awaiting_approval'], limit: 20 });
+  const runs = await store.listRuns({
+    environment,
+    statuses: ['pending', 'running', 'awaiting_approval'],
+    limit: 20,
+  });
   return runs.find((r) => isInterrupted(r));
 }
 
@@ -120,14 +125,25 @@ export async function resumeRun(o: ResumeOptions): Promise<RunOutcome> {
   const run = await o.store.getRun(o.runId);
   if (!run) throw new RollgateError('NOT_FOUND', `no run ${o.runId} (list runs with \`rollgate history\`)`);
   if (finishedRunStatuses.includes(run.status)) {
-    throw new RollgateError('INVALID_INPUT', `run ${run.id} has already finished (${run.status}); start a new one with rollgate deploy`);
+    throw new RollgateError(
+      'INVALID_INPUT',
+      `run ${run.id} has already finished (${run.status}); start a new one with rollgate deploy`,
+    );
   }
   if (!isInterrupted(run, Date.now(), o.leaseMs)) {
-    throw new RollgateError('LOCKED', `run ${run.id} is still being driven by ${run.owner}; it is not interrupted`);
+    throw new RollgateError(
+      'LOCKED',
+      `run ${run.id} is still being driven by ${run.owner}; it is not interrupted`,
+    );
   }
   const vars = (run.inputs.vars ?? {}) as Record<string, string>;
   const secretsFile = o.secretsFile ?? (run.inputs.secretsFile as string | undefined);
-  const resolved = resolveInputs(o.plan, { environment: run.environment, version: run.version, vars, secretsFile });
+  const resolved = resolveInputs(o.plan, {
+    environment: run.environment,
+    version: run.version,
+    vars,
+    secretsFile,
+  });
   assertReferencesDefined(o.plan, resolved.interpolation);
   const owner = currentOwner();
   const leaseMs = o.leaseMs ?? defaultLeaseMs;
@@ -177,7 +193,14 @@ async function reapOrphans(store: Store, runId: string, stepKey: string, since: 
 }
 
 async function appendRaw(o: EngineOptions, runId: string, kind: string, data: Record<string, unknown>) {
-  const e = await o.store.appendEvent({ time: Date.now(), runId, stepKey: null, kind, source: 'engine', data });
+  const e = await o.store.appendEvent({
+    time: Date.now(),
+    runId,
+    stepKey: null,
+    kind,
+    source: 'engine',
+    data,
+  });
   o.reporter.event(e);
   return e;
 }
@@ -196,7 +219,8 @@ async function drive(
   setMaxListeners(0, signal);
   const leaseMs = o.leaseMs ?? defaultLeaseMs;
   let awaiting = false;
-  const setStatus = async (status: RunStatus) => o.store.updateRun(run.id, { status, heartbeatAt: Date.now() });
+  const setStatus = async (status: RunStatus) =>
+    o.store.updateRun(run.id, { status, heartbeatAt: Date.now() });
   const notifier = createRunNotifier(plan, resolved, run);
   const reporter: RunReporter = {
     ...o.reporter,
@@ -236,7 +260,11 @@ async function drive(
   let status: RunStatus = 'failed';
   let reason: string | undefined;
   try {
-    await o.store.updateRun(run.id, { status: 'running', startedAt: run.startedAt ?? Date.now(), heartbeatAt: Date.now() });
+    await o.store.updateRun(run.id, {
+      status: 'running',
+      startedAt: run.startedAt ?? Date.now(),
+      heartbeatAt: Date.now(),
+    });
     await scope.record(null, resumed ? EventKind.runResumed : EventKind.runStarted, {
       owner: currentOwner(),
       user: o.user,
@@ -244,14 +272,22 @@ async function drive(
     });
     const envConfig = plan.environments[run.environment];
     if (envConfig?.approval?.required && !(await runApproved(o.store, run.id))) {
-      await scope.waitForApproval(null, { reason: `deploy ${plan.app} ${run.version} to ${run.environment}` });
+      await scope.waitForApproval(null, {
+        reason: `deploy ${plan.app} ${run.version} to ${run.environment}`,
+      });
     }
     const result = await runPlan(scope, plan, progress, o.concurrency ?? 4);
     status = result.status;
     reason = result.reason;
   } catch (e) {
-    const err = e instanceof RollgateError ? e : new RollgateError('INTERNAL', (e as Error).message, { cause: e });
-    status = err.code === 'REJECTED' ? 'rejected' : err.code === 'CANCELLED' || signal.aborted ? 'cancelled' : 'failed';
+    const err =
+      e instanceof RollgateError ? e : new RollgateError('INTERNAL', (e as Error).message, { cause: e });
+    status =
+      err.code === 'REJECTED'
+        ? 'rejected'
+        : err.code === 'CANCELLED' || signal.aborted
+          ? 'cancelled'
+          : 'failed';
     reason = resolved.redactor.text(err.message);
   } finally {
     heartbeat.stop();
@@ -262,10 +298,23 @@ async function drive(
     status,
     ...(reason ? { reason } : {}),
   });
-  await o.store.updateRun(run.id, { status, finishedAt: Date.now(), reason: reason ?? null, owner: null, heartbeatAt: Date.now() });
+  await o.store.updateRun(run.id, {
+    status,
+    finishedAt: Date.now(),
+    reason: reason ?? null,
+    owner: null,
+    heartbeatAt: Date.now(),
+  });
   await notifier.flush();
   await o.store.releaseLock(run.environment, run.id);
-  await o.store.appendEvent({ time: Date.now(), runId: run.id, stepKey: null, kind: EventKind.lockReleased, source: 'engine', data: { environment: run.environment } });
+  await o.store.appendEvent({
+    time: Date.now(),
+    runId: run.id,
+    stepKey: null,
+    kind: EventKind.lockReleased,
+    source: 'engine',
+    data: { environment: run.environment },
+  });
   const final = (await o.store.getRun(run.id)) as RunRecord;
   return { run: final, status, reason };
 }
@@ -285,7 +334,9 @@ async function runPlan(
   let rolledBack = false;
   const runOne = async (step: PlanStep): Promise<StepResult> => {
     if (progress.succeeded.has(step.key)) {
-      await scope.record(step.key, EventKind.stepSkipped, { reason: 'succeeded before the run was interrupted' });
+      await scope.record(step.key, EventKind.stepSkipped, {
+        reason: 'succeeded before the run was interrupted',
+      });
       return { status: 'succeeded' };
     }
     const r = await runStep(scope, step, progress.nextAttempt.get(step.key) ?? 1);
@@ -295,10 +346,16 @@ async function runPlan(
     }
     return r;
   };
-  const stops = (r: StepResult) => r.status === 'cancelled' || ((r.status === 'failed' || r.status === 'timed_out') && !r.continued);
+  const stops = (r: StepResult) =>
+    r.status === 'cancelled' || ((r.status === 'failed' || r.status === 'timed_out') && !r.continued);
   const runPhase = async (phase: PlanPhase): Promise<PhaseOutcome> => {
     const done = phase.steps.every((s) => progress.succeeded.has(s.key));
-    if (!done) await scope.record(null, EventKind.phaseStarted, { phase: phase.name, steps: phase.steps.length, parallel: phase.parallel });
+    if (!done)
+      await scope.record(null, EventKind.phaseStarted, {
+        phase: phase.name,
+        steps: phase.steps.length,
+        parallel: phase.parallel,
+      });
     const started = Date.now();
     let results: StepResult[] = [];
     if (phase.parallel) {
@@ -326,7 +383,9 @@ async function runPlan(
     phases: plan.phases,
     concurrency,
     signal: scope.signal,
-    done: new Set(plan.phases.filter((p) => p.steps.every((s) => progress.succeeded.has(s.key))).map((p) => p.name)),
+    done: new Set(
+      plan.phases.filter((p) => p.steps.every((s) => progress.succeeded.has(s.key))).map((p) => p.name),
+    ),
     runPhase,
     skipPhase: async (phase, reason) => {
       await scope.record(null, EventKind.phaseSkipped, { phase: phase.name, reason });
@@ -339,7 +398,10 @@ async function runPlan(
   const failed = [...states.values()].some((s) => s !== 'succeeded');
   if (!failed) return { status: 'succeeded' };
   const failure = firstFailure as { step: PlanStep; result: StepResult } | undefined;
-  const reason = failure && 'error' in failure.result ? `step "${failure.step.name}" (${failure.step.key}) failed: ${failure.result.error.message}` : 'a phase failed';
+  const reason =
+    failure && 'error' in failure.result
+      ? `step "${failure.step.name}" (${failure.step.key}) failed: ${failure.result.error.message}`
+      : 'a phase failed';
   if (failure && 'error' in failure.result && failure.result.error.code === 'REJECTED') {
     return { status: 'rejected', reason: failure.result.error.message };
   }
@@ -357,5 +419,9 @@ async function runRollbackHooks(scope: RunScope, plan: Plan, trigger: string, ca
     const r = await runStep(scope, hook, 1);
     if (r.status !== 'succeeded') failed++;
   }
-  await scope.record(null, EventKind.rollbackFinished, { trigger, hooks: plan.rollback.hooks.length, failed });
+  await scope.record(null, EventKind.rollbackFinished, {
+    trigger,
+    hooks: plan.rollback.hooks.length,
+    failed,
+  });
 }

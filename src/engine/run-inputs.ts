@@ -3,8 +3,8 @@
 // ones that do not as FILE:LINE:COL problems (exit 2) before anything runs.
 
 import { relative } from 'node:path';
-import { collectReferences, interpolate, type InterpolationContext } from '../plan/interpolate.js';
-import { Redactor, parseSecretsFile, resolveSecrets } from '../plan/secrets.js';
+import { collectReferences, type InterpolationContext, interpolate } from '../plan/interpolate.js';
+import { parseSecretsFile, Redactor, resolveSecrets } from '../plan/secrets.js';
 import type { Plan, PlanStep } from '../plan/types.js';
 import { RollgateError, type SourceProblem, ValidationError } from '../shared/errors.js';
 
@@ -38,7 +38,10 @@ export function resolveInputs(plan: Plan, inputs: RunInputs): ResolvedInputs {
   const env = plan.environments[inputs.environment];
   if (!env) {
     const names = Object.keys(plan.environments);
-    throw new RollgateError('INVALID_INPUT', `unknown environment "${inputs.environment}"; the plan defines: ${names.join(', ')}`);
+    throw new RollgateError(
+      'INVALID_INPUT',
+      `unknown environment "${inputs.environment}"; the plan defines: ${names.join(', ')}`,
+    );
   }
   const secretNames = new Set<string>();
   for (const r of collectReferences([allSteps(plan).map((s) => s.params), plan.notify, plan.service])) {
@@ -64,19 +67,30 @@ export function undefinedReferenceProblems(plan: Plan, ctx: InterpolationContext
   for (const s of allSteps(plan)) {
     const { undefinedReferences } = interpolate(s.params, ctx, { redactSecrets: true });
     for (const r of undefinedReferences) {
-      problems.push({ file, ...s.position, message: `step "${s.name}" uses ${r}, which is not defined${hintFor(r)}` });
+      problems.push({
+        file,
+        ...s.position,
+        message: `step "${s.name}" uses ${r}, which is not defined${hintFor(r)}`,
+      });
     }
   }
   const other = interpolate([plan.notify, plan.service ?? null], ctx, { redactSecrets: true });
   for (const r of other.undefinedReferences) {
-    problems.push({ file, line: 1, col: 1, message: `notify/service uses ${r}, which is not defined${hintFor(r)}` });
+    problems.push({
+      file,
+      line: 1,
+      col: 1,
+      message: `notify/service uses ${r}, which is not defined${hintFor(r)}`,
+    });
   }
   return problems;
 }
 
 function hintFor(ref: string): string {
-  if (ref.startsWith('vars.')) return ` (set it under environments.<env>.vars or pass --var ${ref.slice(5)}=VALUE)`;
-  if (ref.startsWith('secrets.')) return ` (export ${ref.slice(8)} or put ${ref.slice(8)}=VALUE in --secrets-file)`;
+  if (ref.startsWith('vars.'))
+    return ` (set it under environments.<env>.vars or pass --var ${ref.slice(5)}=VALUE)`;
+  if (ref.startsWith('secrets.'))
+    return ` (export ${ref.slice(8)} or put ${ref.slice(8)}=VALUE in --secrets-file)`;
   if (ref.startsWith('env.')) return ` (export ${ref.slice(4)})`;
   return '';
 }

@@ -1,7 +1,7 @@
 // Everything one run's steps share: the store, the plan, the resolved inputs, the redactor, the
 // cancel signal, and the functions that turn facts into events.
 
-import { interpolate, type InterpolationContext } from '../plan/interpolate.js';
+import { type InterpolationContext, interpolate } from '../plan/interpolate.js';
 import type { Redactor } from '../plan/secrets.js';
 import type { Plan, PlanStep } from '../plan/types.js';
 import { RollgateError } from '../shared/errors.js';
@@ -68,7 +68,12 @@ export class RunScope {
   }
 
   /** Appends an event (redacted) and shows it. Returns the event id. */
-  async record(stepKey: string | null, kind: string, data: Record<string, unknown>, source = 'engine'): Promise<number> {
+  async record(
+    stepKey: string | null,
+    kind: string,
+    data: Record<string, unknown>,
+    source = 'engine',
+  ): Promise<number> {
     const e = await this.store.appendEvent({
       time: Date.now(),
       runId: this.runId,
@@ -91,16 +96,29 @@ export class RunScope {
 
   /** Asks for a decision (stepKey null = the run itself) and waits for it. Throws REJECTED on reject. */
   async waitForApproval(stepKey: string | null, o: { reason: string; timeoutMs?: number }) {
-    const requestId = await this.record(stepKey, approvalKinds.requested, { reason: o.reason, timeoutMs: o.timeoutMs });
+    const requestId = await this.record(stepKey, approvalKinds.requested, {
+      reason: o.reason,
+      timeoutMs: o.timeoutMs,
+    });
     if (stepKey === null) await this.record(null, EventKind.runAwaitingApproval, { reason: o.reason });
     this.notice(`waiting for approval: rollgate approve ${this.runId}  (or: rollgate reject ${this.runId})`);
     await this.init.onAwaiting(true);
     try {
-      const r = await awaitDecision({ store: this.store, runId: this.runId, requestId, signal: this.signal, timeoutMs: o.timeoutMs });
+      const r = await awaitDecision({
+        store: this.store,
+        runId: this.runId,
+        requestId,
+        signal: this.signal,
+        timeoutMs: o.timeoutMs,
+      });
       if (!r.approved) {
-        throw new RollgateError('REJECTED', `rejected by ${r.decision.user}${r.decision.comment ? `: ${r.decision.comment}` : ''}`, {
-          details: { rejectedBy: r.decision.user },
-        });
+        throw new RollgateError(
+          'REJECTED',
+          `rejected by ${r.decision.user}${r.decision.comment ? `: ${r.decision.comment}` : ''}`,
+          {
+            details: { rejectedBy: r.decision.user },
+          },
+        );
       }
       return r.decision;
     } catch (e) {

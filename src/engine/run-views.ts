@@ -57,13 +57,31 @@ export async function explainRun(store: Store, runId: string): Promise<FailureEx
   const explain = (e: EventRecord): FailureExplanation | undefined => {
     const d = e.data;
     if (e.kind === 'analysis.verdict' && d.verdict !== 'pass') {
-      return { summary: `gate ${String(d.gate ?? '')} ${String(d.verdict)}: ${String(d.reason ?? '')}`, eventId: e.id, time: iso(e.time) as string, stepKey: e.stepKey, data: d };
+      return {
+        summary: `gate ${String(d.gate ?? '')} ${String(d.verdict)}: ${String(d.reason ?? '')}`,
+        eventId: e.id,
+        time: iso(e.time) as string,
+        stepKey: e.stepKey,
+        data: d,
+      };
     }
     if (e.kind === 'step.failed' && !d.willRetry) {
-      return { summary: `step ${e.stepKey} failed: ${String(d.error)}`, eventId: e.id, time: iso(e.time) as string, stepKey: e.stepKey, data: d };
+      return {
+        summary: `step ${e.stepKey} failed: ${String(d.error)}`,
+        eventId: e.id,
+        time: iso(e.time) as string,
+        stepKey: e.stepKey,
+        data: d,
+      };
     }
     if (e.kind === 'rollout.aborted') {
-      return { summary: `rollout aborted: ${String(d.reason ?? '')}`, eventId: e.id, time: iso(e.time) as string, stepKey: e.stepKey, data: d };
+      return {
+        summary: `rollout aborted: ${String(d.reason ?? '')}`,
+        eventId: e.id,
+        time: iso(e.time) as string,
+        stepKey: e.stepKey,
+        data: d,
+      };
     }
     return undefined;
   };

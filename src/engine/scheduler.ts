@@ -32,7 +32,10 @@ export async function schedulePhases(o: ScheduleOptions): Promise<Map<string, Ph
       if (blocked !== undefined) {
         pending.splice(pending.indexOf(p), 1);
         state.set(p.name, 'skipped');
-        await o.skipPhase(p, `needs "${blocked}", which ${state.get(blocked) === 'skipped' ? 'was skipped' : state.get(blocked)}`);
+        await o.skipPhase(
+          p,
+          `needs "${blocked}", which ${state.get(blocked) === 'skipped' ? 'was skipped' : state.get(blocked)}`,
+        );
         progressed = true;
         continue;
       }

@@ -26,8 +26,15 @@ export async function runStep(scope: RunScope, step: PlanStep, firstAttempt: num
   const kind = scope.stepKinds.get(step.kind) as StepKind<unknown>;
   const { value: raw, undefinedReferences } = scope.interpolate(step.params);
   if (undefinedReferences.length > 0) {
-    const error = new RollgateError('STEP_FAILED', `undefined ${undefinedReferences.join(', ')} in step "${step.name}"`);
-    await scope.record(step.key, EventKind.stepFailed, { attempt: firstAttempt, error: error.message, willRetry: false });
+    const error = new RollgateError(
+      'STEP_FAILED',
+      `undefined ${undefinedReferences.join(', ')} in step "${step.name}"`,
+    );
+    await scope.record(step.key, EventKind.stepFailed, {
+      attempt: firstAttempt,
+      error: error.message,
+      willRetry: false,
+    });
     return { status: 'failed', error, continued: step.continueOnError };
   }
   const params = kind.schema.parse(raw);
@@ -40,7 +47,13 @@ export async function runStep(scope: RunScope, step: PlanStep, firstAttempt: num
       step.timeoutMs === undefined
         ? undefined
         : setTimeout(
-            () => controller.abort(new RollgateError('TIMEOUT', `step "${step.name}" timed out after ${formatDuration(step.timeoutMs ?? 0)}`)),
+            () =>
+              controller.abort(
+                new RollgateError(
+                  'TIMEOUT',
+                  `step "${step.name}" timed out after ${formatDuration(step.timeoutMs ?? 0)}`,
+                ),
+              ),
             step.timeoutMs,
           );
     const started = Date.now();
@@ -50,7 +63,12 @@ export async function runStep(scope: RunScope, step: PlanStep, firstAttempt: num
       kind: step.kind,
       description: scope.redactor.text(kind.describe(params)),
     });
-    await scope.store.startStepAttempt({ runId: scope.runId, stepKey: step.key, attempt, startedAt: started });
+    await scope.store.startStepAttempt({
+      runId: scope.runId,
+      stepKey: step.key,
+      attempt,
+      startedAt: started,
+    });
     const ctx: StepContext = {
       runId: scope.runId,
       app: scope.plan.app,
@@ -85,7 +103,8 @@ export async function runStep(scope: RunScope, step: PlanStep, firstAttempt: num
       });
       return { status: 'succeeded', summary: outcome.summary };
     } catch (e) {
-      const error = signal.aborted && signal.reason instanceof RollgateError ? signal.reason : asRollgateError(e);
+      const error =
+        signal.aborted && signal.reason instanceof RollgateError ? signal.reason : asRollgateError(e);
       const durationMs = Date.now() - started;
       const cancelled = scope.signal.aborted;
       const timedOut = !cancelled && error.code === 'TIMEOUT';
@@ -106,7 +125,8 @@ export async function runStep(scope: RunScope, step: PlanStep, firstAttempt: num
         cancelled,
       });
       if (cancelled) return { status: 'cancelled', error };
-      if (!willRetry) return { status: timedOut ? 'timed_out' : 'failed', error, continued: step.continueOnError };
+      if (!willRetry)
+        return { status: timedOut ? 'timed_out' : 'failed', error, continued: step.continueOnError };
       const delayMs = Math.min(30_000, retryBaseMs * 2 ** i);
       await scope.record(step.key, EventKind.stepRetrying, { attempt, nextAttempt: attempt + 1, delayMs });
       try {

@@ -22,6 +22,9 @@ export const approveStep = defineStepKind<z.output<typeof approveSchema>>({
       reason: p.reason ?? ctx.stepName,
       timeoutMs: p.timeout ? parseDuration(p.timeout) : undefined,
     });
-    return { summary: `approved by ${decision.user}`, data: { approvedBy: decision.user, comment: decision.comment } };
+    return {
+      summary: `approved by ${decision.user}`,
+      data: { approvedBy: decision.user, comment: decision.comment },
+    };
   },
 });

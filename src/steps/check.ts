@@ -11,7 +11,15 @@ import { defineStepKind, type StepContext } from './step-kind.js';
 
 const sizePattern = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)?$/i;
 const sizeUnits: Record<string, number> = {
-  b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4,
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+  tib: 1024 ** 4,
 };
 
 export function parseSize(text: string | number): number | undefined {
@@ -26,11 +34,20 @@ const sizeSchema = z.union([z.number().min(0), z.string()]).refine((v) => parseS
 });
 
 const checkSchema = z.strictObject({
-  env: z.array(z.string()).optional().meta({ description: 'Environment variables that must be set and non-empty' }),
+  env: z
+    .array(z.string())
+    .optional()
+    .meta({ description: 'Environment variables that must be set and non-empty' }),
   tcp: z.array(z.string().regex(/^.+:\d+$/, { error: 'expected host:port' })).optional(),
-  http: z.union([z.string(), z.array(z.string())]).optional().meta({ description: 'URL(s) that must answer 2xx' }),
+  http: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .meta({ description: 'URL(s) that must answer 2xx' }),
   disk: z.strictObject({ path: z.string().default('.'), minFree: sizeSchema }).optional(),
-  command: z.union([z.string(), z.array(z.string())]).optional().meta({ description: 'Command(s) that must exit 0' }),
+  command: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .meta({ description: 'Command(s) that must exit 0' }),
 });
 
 type CheckParams = z.output<typeof checkSchema>;
@@ -75,14 +92,24 @@ async function diskCheck(ctx: StepContext, path: string, minFree: string | numbe
   try {
     const s = await statfs(full);
     const free = s.bavail * s.bsize;
-    return { check: `disk ${path}`, ok: free >= need, detail: `${(free / 1e9).toFixed(2)} GB free, need ${(need / 1e9).toFixed(2)} GB` };
+    return {
+      check: `disk ${path}`,
+      ok: free >= need,
+      detail: `${(free / 1e9).toFixed(2)} GB free, need ${(need / 1e9).toFixed(2)} GB`,
+    };
   } catch (e) {
     return { check: `disk ${path}`, ok: false, detail: (e as Error).message };
   }
 }
 
 async function commandCheck(ctx: StepContext, command: string): Promise<CheckResult> {
-  const r = await runProcess({ command, cwd: ctx.planDir, env: ctx.env, signal: ctx.signal, onLine: (l) => ctx.log(l) });
+  const r = await runProcess({
+    command,
+    cwd: ctx.planDir,
+    env: ctx.env,
+    signal: ctx.signal,
+    onLine: (l) => ctx.log(l),
+  });
   return { check: `command ${command}`, ok: r.exitCode === 0, detail: `exit ${r.exitCode ?? r.signal}` };
 }
 
@@ -102,10 +129,16 @@ export const checkStep = defineStepKind<CheckParams>({
     const results: CheckResult[] = [];
     for (const name of p.env ?? []) {
       const v = ctx.env[name];
-      results.push({ check: `env ${name}`, ok: v !== undefined && v !== '', detail: v === undefined ? 'not set' : v === '' ? 'empty' : 'set' });
+      results.push({
+        check: `env ${name}`,
+        ok: v !== undefined && v !== '',
+        detail: v === undefined ? 'not set' : v === '' ? 'empty' : 'set',
+      });
     }
     results.push(...(await Promise.all((p.tcp ?? []).map((t) => tcpCheck(t, ctx.signal)))));
-    results.push(...(await Promise.all(([] as string[]).concat(p.http ?? []).map((u) => httpCheck(u, ctx.signal)))));
+    results.push(
+      ...(await Promise.all(([] as string[]).concat(p.http ?? []).map((u) => httpCheck(u, ctx.signal)))),
+    );
     if (p.disk) results.push(await diskCheck(ctx, p.disk.path, p.disk.minFree));
     for (const c of ([] as string[]).concat(p.command ?? [])) results.push(await commandCheck(ctx, c));
     for (const r of results) {
@@ -114,7 +147,10 @@ export const checkStep = defineStepKind<CheckParams>({
     }
     const failed = results.filter((r) => !r.ok);
     if (failed.length > 0) {
-      throw new RollgateError('STEP_FAILED', `${failed.length} of ${results.length} checks failed: ${failed.map((f) => `${f.check} (${f.detail})`).join('; ')}`);
+      throw new RollgateError(
+        'STEP_FAILED',
+        `${failed.length} of ${results.length} checks failed: ${failed.map((f) => `${f.check} (${f.detail})`).join('; ')}`,
+      );
     }
     return { summary: `${results.length} checks passed`, data: { checks: results.length } };
   },

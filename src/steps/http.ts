@@ -9,7 +9,10 @@ const httpSchema = z.union([
   z.strictObject({
     url: z.string().min(1),
     method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
-    status: z.union([z.number().int(), z.array(z.number().int())]).optional().meta({ description: 'Expected status (default: any 2xx)' }),
+    status: z
+      .union([z.number().int(), z.array(z.number().int())])
+      .optional()
+      .meta({ description: 'Expected status (default: any 2xx)' }),
     bodyContains: z.string().optional(),
     headers: z.record(z.string(), z.string()).optional(),
     body: z.string().optional(),
@@ -42,11 +45,21 @@ export const httpStep = defineStepKind<HttpParams>({
       });
     } catch (cause) {
       if (ctx.signal.aborted) throw cause;
-      throw new RollgateError('STEP_FAILED', `${r.method} ${r.url} failed: ${(cause as Error).cause ?? (cause as Error).message}`, { cause });
+      throw new RollgateError(
+        'STEP_FAILED',
+        `${r.method} ${r.url} failed: ${(cause as Error).cause ?? (cause as Error).message}`,
+        { cause },
+      );
     }
     const body = await res.text();
     const latencyMs = Date.now() - started;
-    await ctx.record('http.response', { url: r.url, method: r.method, status: res.status, latencyMs, bytes: body.length });
+    await ctx.record('http.response', {
+      url: r.url,
+      method: r.method,
+      status: res.status,
+      latencyMs,
+      bytes: body.length,
+    });
     const expected = 'status' in r && r.status !== undefined ? ([] as number[]).concat(r.status) : undefined;
     const statusOk = expected ? expected.includes(res.status) : res.status >= 200 && res.status < 300;
     if (!statusOk) {
@@ -56,7 +69,10 @@ export const httpStep = defineStepKind<HttpParams>({
       );
     }
     if ('bodyContains' in r && r.bodyContains !== undefined && !body.includes(r.bodyContains)) {
-      throw new RollgateError('STEP_FAILED', `${r.method} ${r.url} answered ${res.status} but the body does not contain ${JSON.stringify(r.bodyContains)}`);
+      throw new RollgateError(
+        'STEP_FAILED',
+        `${r.method} ${r.url} answered ${res.status} but the body does not contain ${JSON.stringify(r.bodyContains)}`,
+      );
     }
     return { summary: `${res.status} in ${latencyMs}ms`, data: { status: res.status, latencyMs } };
   },

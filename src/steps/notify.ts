@@ -16,11 +16,21 @@ export const notifyStep = defineStepKind<z.output<typeof notifySchema>>({
   async execute(ctx, p) {
     const text = p.text ?? `${ctx.app} ${ctx.version} → ${ctx.environment}: ${ctx.stepName}`;
     const result = await createWebhookNotifier({ url: p.webhook }).send(
-      { event: 'step.notify', text, data: { runId: ctx.runId, app: ctx.app, version: ctx.version, environment: ctx.environment } },
+      {
+        event: 'step.notify',
+        text,
+        data: { runId: ctx.runId, app: ctx.app, version: ctx.version, environment: ctx.environment },
+      },
       ctx.signal,
     );
     await ctx.record('notification.sent', { event: 'step.notify', ...result });
-    if (!result.ok) ctx.log(`webhook delivery failed after ${result.attempts} attempts: ${result.error} (recorded; not failing)`);
-    return { summary: result.ok ? 'delivered' : 'delivery failed (recorded)', data: { delivered: result.ok } };
+    if (!result.ok)
+      ctx.log(
+        `webhook delivery failed after ${result.attempts} attempts: ${result.error} (recorded; not failing)`,
+      );
+    return {
+      summary: result.ok ? 'delivered' : 'delivery failed (recorded)',
+      data: { delivered: result.ok },
+    };
   },
 });

@@ -80,7 +80,10 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
     const onAbort = () => {
       if (child.pid === undefined) return;
       killGroup(child.pid, 'SIGTERM');
-      killTimer = setTimeout(() => child.pid !== undefined && killGroup(child.pid, 'SIGKILL'), options.killGraceMs ?? 2000);
+      killTimer = setTimeout(
+        () => child.pid !== undefined && killGroup(child.pid, 'SIGKILL'),
+        options.killGraceMs ?? 2000,
+      );
       killTimer.unref();
     };
     options.signal.addEventListener('abort', onAbort, { once: true });

@@ -38,7 +38,10 @@ export interface StepContext {
    * Waits until a person approves or rejects this step (rollgate approve/reject RUN_ID).
    * Resolves on approval; throws a RollgateError REJECTED on rejection, TIMEOUT after timeoutMs.
    */
-  waitForApproval(options: { reason: string; timeoutMs?: number }): Promise<{ user: string; comment?: string }>;
+  waitForApproval(options: {
+    reason: string;
+    timeoutMs?: number;
+  }): Promise<{ user: string; comment?: string }>;
 }
 
 export interface StepOutcome {

@@ -14,8 +14,14 @@ describe('rollgate demo --fast', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('plays the whole story and cleans up after itself', async () => {
-    const r = await runCli(['demo', '--fast', '--json'], { cwd: dir, env: { ROLLGATE_HOME: join(dir, '.rollgate') } });
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const r = await runCli(['demo', '--fast', '--json'], {
+      cwd: dir,
+      env: { ROLLGATE_HOME: join(dir, '.rollgate') },
+    });
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const demo = lines.find((l) => l.type === 'demo');
     expect(demo, r.stderr).toBeDefined();
     expect(r.code).toBe(0);
@@ -34,6 +40,8 @@ describe('rollgate demo --fast', () => {
     // every process the demo started is gone: no demo app instance and no agent of this home
     const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
     expect(ps).not.toContain(demo.dir);
-    expect(ps.split('\n').filter((l) => l.includes('demo-app/server.js') && l.includes(demo.dir))).toEqual([]);
+    expect(ps.split('\n').filter((l) => l.includes('demo-app/server.js') && l.includes(demo.dir))).toEqual(
+      [],
+    );
   }, 240_000);
 });

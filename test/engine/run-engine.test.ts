@@ -4,7 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkspace, eventually, processAlive, type StoreKind, type Workspace } from '../helpers/workspace.js';
+import {
+  createWorkspace,
+  eventually,
+  processAlive,
+  type StoreKind,
+  type Workspace,
+} from '../helpers/workspace.js';
 
 describe.each<StoreKind>(['sqlite', 'postgres'])('engine (%s store)', (kind) => {
   let ws: Workspace;
@@ -58,7 +64,10 @@ phases:
 `);
     const r = await ws.cli(['deploy', '--env', 'staging', '--version', '1', '--concurrency', '1']);
     expect(r.code).toBe(0);
-    expect(readFileSync(join(ws.dir, 'serial.log'), 'utf8').trim().split('\n').sort()).toEqual(['ok-b', 'ok-c']);
+    expect(readFileSync(join(ws.dir, 'serial.log'), 'utf8').trim().split('\n').sort()).toEqual([
+      'ok-b',
+      'ok-c',
+    ]);
   });
 
   it('a timeout kills the whole process group, leaving no orphan', async () => {
@@ -131,7 +140,10 @@ phases:
     const r = await ws.cli(['deploy', '--env', 'staging', '--version', '1', '--json']);
     expect(r.code).toBe(1);
     expect(readFileSync(join(ws.dir, 'f.log'), 'utf8').trim()).toBe('after-tolerated');
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const skipped = lines.find((l) => l.kind === 'phase.skipped');
     expect(skipped.data).toMatchObject({ phase: 'c' });
     expect(lines.at(-1)).toMatchObject({ type: 'result', status: 'failed' });

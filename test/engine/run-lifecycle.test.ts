@@ -5,7 +5,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../helpers/cli.js';
-import { createWorkspace, eventually, processAlive, type StoreKind, type Workspace } from '../helpers/workspace.js';
+import {
+  createWorkspace,
+  eventually,
+  processAlive,
+  type StoreKind,
+  type Workspace,
+} from '../helpers/workspace.js';
 
 const longPlan = (env = 'staging') => `
 app: shop
@@ -30,7 +36,8 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('run lifecycle (%s store)', (ki
     await ws.dispose();
   });
 
-  const waitForFile = (name: string) => eventually(async () => (existsSync(join(ws.dir, name)) ? true : undefined), name);
+  const waitForFile = (name: string) =>
+    eventually(async () => (existsSync(join(ws.dir, name)) ? true : undefined), name);
   const latestRun = async () => (await (await ws.store()).listRuns({ limit: 1 }))[0];
 
   it('Ctrl-C cancels: running steps are killed, the run is cancelled, the lock released, exit 3', async () => {
@@ -66,10 +73,16 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('run lifecycle (%s store)', (ki
     // The waiting deploy gets the lock once the first is cancelled.
     const waiting = ws.spawn(['deploy', '--env', 'staging', '--version', '3', '--wait-lock', '60s']);
     const waitingDone = collect(waiting);
-    await eventually(async () => (waitingOutput(waiting).includes('waiting') ? true : undefined), 'the waiting notice');
+    await eventually(
+      async () => (waitingOutput(waiting).includes('waiting') ? true : undefined),
+      'the waiting notice',
+    );
     first.kill('SIGINT');
     expect((await firstDone).code).toBe(3);
-    await eventually(async () => ((await latestRun())?.version === '3' ? true : undefined), 'the waiting run to start');
+    await eventually(
+      async () => ((await latestRun())?.version === '3' ? true : undefined),
+      'the waiting run to start',
+    );
     waiting.kill('SIGINT');
     expect((await waitingDone).code).toBe(3);
   });
@@ -97,11 +110,17 @@ phases:
     const a = await ws.cli(['approve', run.id, '--comment', 'looks good']);
     expect(a.code).toBe(0);
     await waitForFile('approved.log');
-    await eventually(async () => ((await latestRun())?.status === 'awaiting_approval' ? true : undefined), 'the step approval');
+    await eventually(
+      async () => ((await latestRun())?.status === 'awaiting_approval' ? true : undefined),
+      'the step approval',
+    );
     const b = await ws.cli(['approve', run.id]);
     expect(b.stdout).toMatch(/at step go\/1/);
     expect((await done).code).toBe(0);
-    expect(readFileSync(join(ws.dir, 'approved.log'), 'utf8').trim().split('\n')).toEqual(['deployed', 'after-step-approval']);
+    expect(readFileSync(join(ws.dir, 'approved.log'), 'utf8').trim().split('\n')).toEqual([
+      'deployed',
+      'after-step-approval',
+    ]);
     const events = await (await ws.store()).listEvents(run.id, { kinds: ['approval.granted'] });
     expect(events.map((e) => [e.stepKey, e.data.user, e.data.comment ?? null])).toEqual([
       [null, 'tester', 'looks good'],
@@ -174,7 +193,9 @@ const outputs = new WeakMap<object, string>();
 function waitingOutput(child: ReturnType<Workspace['spawn']>): string {
   if (!outputs.has(child)) {
     outputs.set(child, '');
-    child.stdout?.on('data', (d: Buffer | string) => outputs.set(child, (outputs.get(child) ?? '') + String(d)));
+    child.stdout?.on('data', (d: Buffer | string) =>
+      outputs.set(child, (outputs.get(child) ?? '') + String(d)),
+    );
   }
   return outputs.get(child) ?? '';
 }

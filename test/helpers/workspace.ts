@@ -27,7 +27,11 @@ export async function createWorkspace(kind: StoreKind): Promise<Workspace> {
   const home = join(dir, '.rollgate');
   let db: TestDatabase | undefined;
   if (kind === 'postgres') db = await createTestDatabase('rg_engine');
-  const env: Record<string, string> = { ROLLGATE_HOME: home, ROLLGATE_USER: 'tester', ROLLGATE_RETRY_BASE_MS: '50' };
+  const env: Record<string, string> = {
+    ROLLGATE_HOME: home,
+    ROLLGATE_USER: 'tester',
+    ROLLGATE_RETRY_BASE_MS: '50',
+  };
   if (db) env.ROLLGATE_DATABASE_URL = db.url;
   const stores: Store[] = [];
   return {
@@ -51,7 +55,12 @@ export async function createWorkspace(kind: StoreKind): Promise<Workspace> {
 }
 
 /** Polls until `check` returns a value (not undefined), or fails after `attempts`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, what: string, attempts = 300, everyMs = 100): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  what: string,
+  attempts = 300,
+  everyMs = 100,
+): Promise<T> {
   for (let i = 0; i < attempts; i++) {
     const v = await check();
     if (v !== undefined) return v;

@@ -2,8 +2,8 @@
 
 import type { Command } from 'commander';
 import { currentUser } from '../../engine/identity.js';
-import { parseVarFlags } from '../../engine/run-inputs.js';
 import { startRun } from '../../engine/run-engine.js';
+import { parseVarFlags } from '../../engine/run-inputs.js';
 import { parseDuration } from '../../shared/duration.js';
 import { RollgateError } from '../../shared/errors.js';
 import { stepKinds } from '../../steps/registry.js';
@@ -23,7 +23,8 @@ interface DeployOptions {
 
 export function parseConcurrency(text: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new RollgateError('INVALID_INPUT', `--concurrency ${text}: expected a whole number of at least 1`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new RollgateError('INVALID_INPUT', `--concurrency ${text}: expected a whole number of at least 1`);
   return n;
 }
 
@@ -33,7 +34,12 @@ export function registerDeployCommand(program: Command): void {
     .description('run the plan for an environment and version; one deploy per environment at a time')
     .requiredOption('--env <name>', 'environment to deploy to')
     .requiredOption('--version <version>', 'version being deployed (available as ${{ version }})')
-    .option('--var <key=value>', 'set a variable (repeatable); overrides environments.<env>.vars', collectFlag, [])
+    .option(
+      '--var <key=value>',
+      'set a variable (repeatable); overrides environments.<env>.vars',
+      collectFlag,
+      [],
+    )
     .option('--secrets-file <file>', 'KEY=VALUE file with secrets (else read from environment variables)')
     .option('--wait-lock <duration>', 'wait this long for a locked environment instead of exiting 4')
     .option('--concurrency <n>', 'phases run at the same time when independent', '4')
@@ -54,7 +60,11 @@ Examples:
         const plan = loadPlan(g.file);
         await checkPlanExtras(plan);
         const waitLockMs = opts.waitLock === undefined ? 0 : parseDuration(opts.waitLock);
-        if (waitLockMs === undefined) throw new RollgateError('INVALID_INPUT', `--wait-lock ${opts.waitLock}: expected a duration such as 30s or 5m`);
+        if (waitLockMs === undefined)
+          throw new RollgateError(
+            'INVALID_INPUT',
+            `--wait-lock ${opts.waitLock}: expected a duration such as 30s or 5m`,
+          );
         const concurrency = parseConcurrency(opts.concurrency);
         const vars = parseVarFlags(opts.var);
         return withStore((store) =>

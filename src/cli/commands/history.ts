@@ -17,7 +17,9 @@ export function registerHistoryCommand(program: Command): void {
       const g = globalOptions(cmd);
       await runAction(g.json, async () =>
         withStore(async (store) => {
-          const runs = (await store.listRuns({ environment: opts.env, limit: Number(opts.limit) || 20 })).map((r) => viewRun(r));
+          const runs = (await store.listRuns({ environment: opts.env, limit: Number(opts.limit) || 20 })).map(
+            (r) => viewRun(r),
+          );
           if (g.json) {
             process.stdout.write(`${JSON.stringify({ runs })}\n`);
             return 0;
@@ -28,7 +30,9 @@ export function registerHistoryCommand(program: Command): void {
           }
           for (const r of runs) {
             const d = r.durationMs === null ? '' : formatDuration(r.durationMs);
-            process.stdout.write(`${r.createdAt.slice(0, 19).replace('T', ' ')}  ${r.id}  ${r.environment.padEnd(12)} ${r.version.padEnd(10)} ${r.state.padEnd(17)} ${d.padEnd(8)} ${r.user}${r.reason ? `  — ${r.reason}` : ''}\n`);
+            process.stdout.write(
+              `${r.createdAt.slice(0, 19).replace('T', ' ')}  ${r.id}  ${r.environment.padEnd(12)} ${r.version.padEnd(10)} ${r.state.padEnd(17)} ${d.padEnd(8)} ${r.user}${r.reason ? `  — ${r.reason}` : ''}\n`,
+            );
           }
           return 0;
         }),

@@ -37,12 +37,22 @@ const phaseWeight = (plan: Plan) => (name: string) => {
 export function registerPlanCommand(program: Command): void {
   program
     .command('plan')
-    .description('dry run: show the execution waves, each step with its interpolated values, and the critical path')
+    .description(
+      'dry run: show the execution waves, each step with its interpolated values, and the critical path',
+    )
     .requiredOption('--env <name>', 'environment to plan for')
     .option('--version <version>', 'version the run would deploy')
-    .option('--var <key=value>', 'set a variable (repeatable); overrides environments.<env>.vars', collectFlag, [])
+    .option(
+      '--var <key=value>',
+      'set a variable (repeatable); overrides environments.<env>.vars',
+      collectFlag,
+      [],
+    )
     .option('--secrets-file <file>', 'KEY=VALUE file with secrets (values are shown as ***)')
-    .addHelpText('after', '\nExamples:\n  rollgate plan --env staging --version 1.4.2\n  rollgate plan --env production --var region=eu --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  rollgate plan --env staging --version 1.4.2\n  rollgate plan --env production --var region=eu --json',
+    )
     .action(async (opts: PlanOptions, cmd: Command) => {
       const g = globalOptions(cmd);
       await runAction(g.json, async () => {
@@ -85,28 +95,37 @@ export function registerPlanCommand(program: Command): void {
           waves,
           phases,
           criticalPath: { phases: critical.path, sequentialSteps: critical.total },
-          rollbackHooks: plan.rollback.hooks.map((h) => ({ key: h.key, description: resolved.redactor.text(describeStep(h, resolved)) })),
+          rollbackHooks: plan.rollback.hooks.map((h) => ({
+            key: h.key,
+            description: resolved.redactor.text(describeStep(h, resolved)),
+          })),
         };
         if (g.json) {
           process.stdout.write(`${JSON.stringify(result)}\n`);
           return 0;
         }
         const out: string[] = [];
-        out.push(`Plan for ${plan.app} ${opts.version ?? '(no --version)'} → ${opts.env}${result.approvalRequired ? ' (approval required before the first phase)' : ''}`);
+        out.push(
+          `Plan for ${plan.app} ${opts.version ?? '(no --version)'} → ${opts.env}${result.approvalRequired ? ' (approval required before the first phase)' : ''}`,
+        );
         waves.forEach((wave, i) => {
           out.push('');
           out.push(`wave ${i + 1}: ${wave.join(', ')}${wave.length > 1 ? '  (in parallel)' : ''}`);
           for (const name of wave) {
             const p = phases.find((x) => x.name === name);
             if (!p) continue;
-            out.push(`  phase ${p.name}${p.needs.length ? ` (needs ${p.needs.join(', ')})` : ''}${p.parallel ? ' [steps in parallel]' : ''}`);
+            out.push(
+              `  phase ${p.name}${p.needs.length ? ` (needs ${p.needs.join(', ')})` : ''}${p.parallel ? ' [steps in parallel]' : ''}`,
+            );
             for (const s of p.steps) {
               const extras = [
                 s.timeoutMs !== undefined ? `timeout ${formatDuration(s.timeoutMs)}` : '',
                 s.retries ? `retries ${s.retries}` : '',
                 s.continueOnError ? 'continueOnError' : '',
               ].filter(Boolean);
-              out.push(`    ${s.key}  ${s.name ? `${s.name}: ` : ''}${s.description}${extras.length ? `  (${extras.join(', ')})` : ''}`);
+              out.push(
+                `    ${s.key}  ${s.name ? `${s.name}: ` : ''}${s.description}${extras.length ? `  (${extras.join(', ')})` : ''}`,
+              );
             }
           }
         });
@@ -116,7 +135,9 @@ export function registerPlanCommand(program: Command): void {
           for (const h of result.rollbackHooks) out.push(`    ${h.key}  ${h.description}`);
         }
         out.push('');
-        out.push(`critical path: ${critical.path.join(' -> ')} (${critical.total} sequential step${critical.total === 1 ? '' : 's'})`);
+        out.push(
+          `critical path: ${critical.path.join(' -> ')} (${critical.total} sequential step${critical.total === 1 ? '' : 's'})`,
+        );
         process.stdout.write(`${out.join('\n')}\n`);
         return 0;
       });

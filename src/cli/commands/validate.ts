@@ -9,7 +9,10 @@ export function registerValidateCommand(program: Command): void {
   program
     .command('validate')
     .description('check the plan: schema, phase graph, gates, ${{ }} expressions, migrations before rollouts')
-    .addHelpText('after', '\nProblems print as FILE:LINE:COL: message, all at once. Exit 0 when valid, 2 otherwise.\n\nExample:\n  rollgate validate -f deploy/rollgate.yaml')
+    .addHelpText(
+      'after',
+      '\nProblems print as FILE:LINE:COL: message, all at once. Exit 0 when valid, 2 otherwise.\n\nExample:\n  rollgate validate -f deploy/rollgate.yaml',
+    )
     .action(async (_opts, cmd: Command) => {
       const g = globalOptions(cmd);
       await runAction(g.json, async () => {

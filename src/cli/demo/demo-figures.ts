@@ -44,7 +44,11 @@ export function figuresOf(events: readonly EventRecord[], canaryVersion: string)
       score: num(e.data.score),
       reason: String(e.data.reason ?? ''),
       metrics: Array.isArray(e.data.metrics)
-        ? (e.data.metrics as Record<string, unknown>[]).map((m) => ({ name: String(m.name), verdict: String(m.verdict), value: m.value }))
+        ? (e.data.metrics as Record<string, unknown>[]).map((m) => ({
+            name: String(m.name),
+            verdict: String(m.verdict),
+            value: m.value,
+          }))
         : [],
     }));
   const loadEvent = events.find((e) => e.kind === 'load.result');
@@ -57,18 +61,28 @@ export function figuresOf(events: readonly EventRecord[], canaryVersion: string)
       }
     : undefined;
   const firstTraffic = events.find(
-    (e) => e.kind === 'rollout.weight' && Number((e.data.weights as Record<string, number> | undefined)?.[canaryVersion] ?? 0) > 0,
+    (e) =>
+      e.kind === 'rollout.weight' &&
+      Number((e.data.weights as Record<string, number> | undefined)?.[canaryVersion] ?? 0) > 0,
   );
   const aborted = events.find((e) => e.kind === 'rollout.aborted');
-  const abortAt = aborted && typeof aborted.data.at === 'string' ? Date.parse(aborted.data.at) : aborted?.time;
-  const firstAt = firstTraffic && typeof firstTraffic.data.at === 'string' ? Date.parse(firstTraffic.data.at) : firstTraffic?.time;
+  const abortAt =
+    aborted && typeof aborted.data.at === 'string' ? Date.parse(aborted.data.at) : aborted?.time;
+  const firstAt =
+    firstTraffic && typeof firstTraffic.data.at === 'string'
+      ? Date.parse(firstTraffic.data.at)
+      : firstTraffic?.time;
   const applied = events.filter((e) => e.kind === 'migrate.applied');
   const backup = events.find((e) => e.kind === 'migrate.backup');
   return {
     gates,
     load,
     ...(aborted && firstTraffic && abortAt !== undefined && firstAt !== undefined
-      ? { rollbackMs: abortAt - firstAt, rollbackEventIds: [firstTraffic.id, aborted.id], abortReason: String(aborted.data.reason ?? '') }
+      ? {
+          rollbackMs: abortAt - firstAt,
+          rollbackEventIds: [firstTraffic.id, aborted.id],
+          abortReason: String(aborted.data.reason ?? ''),
+        }
       : {}),
     migrationsApplied: applied.length,
     ...(backup ? { backupBytes: Number(backup.data.sizeBytes ?? backup.data.size ?? 0) } : {}),

@@ -16,8 +16,8 @@ import { loadPlanText } from '../../plan/load-plan.js';
 import { stepKinds, stepSchemas } from '../../steps/registry.js';
 import type { Store } from '../../store/store.js';
 import { checkPlanExtras } from '../plan-checks.js';
-import { type DemoPlanOptions, canaryPlan, firstReleasePlan } from './demo-plan.js';
 import { type ActFigures, figuresOf } from './demo-figures.js';
+import { canaryPlan, type DemoPlanOptions, firstReleasePlan } from './demo-plan.js';
 
 export interface DemoAct {
   name: string;
@@ -64,7 +64,9 @@ function freePort(): Promise<number> {
 }
 
 /** A scratch database on the local PostgreSQL, or why there is none. */
-async function scratchDatabase(): Promise<{ url: string; name: string; adminUrl: string } | { skip: string }> {
+async function scratchDatabase(): Promise<
+  { url: string; name: string; adminUrl: string } | { skip: string }
+> {
   const adminUrl = process.env.ROLLGATE_DEMO_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 });
   try {
@@ -75,7 +77,9 @@ async function scratchDatabase(): Promise<{ url: string; name: string; adminUrl:
     u.pathname = `/${name}`;
     return { url: u.toString(), name, adminUrl };
   } catch (e) {
-    return { skip: `PostgreSQL not reachable at ${new URL(adminUrl).host} (${(e as Error).message}); the migration act is skipped` };
+    return {
+      skip: `PostgreSQL not reachable at ${new URL(adminUrl).host} (${(e as Error).message}); the migration act is skipped`,
+    };
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -91,11 +95,18 @@ export async function dropScratchDatabase(adminUrl: string, name: string): Promi
   }
 }
 
-export async function runDemo(o: DemoOptions): Promise<DemoResult & { scratch?: { adminUrl: string; name: string } }> {
+export async function runDemo(
+  o: DemoOptions,
+): Promise<DemoResult & { scratch?: { adminUrl: string; name: string } }> {
   const port = await freePort();
   const windowS = o.fast ? 4 : 12;
   const db = await scratchDatabase();
-  const planOptions: DemoPlanOptions = { appScript, port, windowS, ...('url' in db ? { migrationsDir } : {}) };
+  const planOptions: DemoPlanOptions = {
+    appScript,
+    port,
+    windowS,
+    ...('url' in db ? { migrationsDir } : {}),
+  };
   const files = {
     first: join(o.dir, 'first-release.yaml'),
     canary: join(o.dir, 'rollgate.yaml'),
@@ -105,10 +116,20 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult & { scratch?: 
   const acts: DemoAct[] = [];
   const home = o.dir;
 
-  const act = async (name: string, file: string, version: string, vars: Record<string, string>, expected: string) => {
+  const act = async (
+    name: string,
+    file: string,
+    version: string,
+    vars: Record<string, string>,
+    expected: string,
+  ) => {
     o.say('');
     o.say(`== ${name}`);
-    const plan = loadPlanText(file === files.first ? firstReleasePlan(planOptions) : canaryPlan(planOptions), file, { stepKinds: stepSchemas });
+    const plan = loadPlanText(
+      file === files.first ? firstReleasePlan(planOptions) : canaryPlan(planOptions),
+      file,
+      { stepKinds: stepSchemas },
+    );
     await checkPlanExtras(plan);
     const outcome = await startRun({
       store: o.store,
@@ -138,10 +159,17 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult & { scratch?: 
   };
 
   await act('act 1: the first release, v1', files.first, 'v1', {}, 'succeeded');
-  if (!o.signal.aborted) await act('act 2: v2 by canary under load, judged against v1', files.canary, 'v2', {}, 'succeeded');
+  if (!o.signal.aborted)
+    await act('act 2: v2 by canary under load, judged against v1', files.canary, 'v2', {}, 'succeeded');
   if (!o.signal.aborted) {
     const started = Date.now();
-    const a3 = await act('act 3: v3 fails 8% of requests', files.canary, 'v3', { errorRate: '0.08' }, 'rolled_back');
+    const a3 = await act(
+      'act 3: v3 fails 8% of requests',
+      files.canary,
+      'v3',
+      { errorRate: '0.08' },
+      'rolled_back',
+    );
     a3.served = await servedSince(home, started);
   }
   const finalTraffic = await currentTraffic(home);
@@ -150,7 +178,10 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult & { scratch?: 
     dir: o.dir,
     port,
     acts,
-    migration: 'url' in db ? { ran: true, note: `scratch database ${db.name}`, database: db.name } : { ran: false, note: db.skip },
+    migration:
+      'url' in db
+        ? { ran: true, note: `scratch database ${db.name}`, database: db.name }
+        : { ran: false, note: db.skip },
     finalTraffic,
     ok: acts.length === 3 && acts.every((a) => a.ok) && onV2,
     ...('url' in db ? { scratch: { adminUrl: db.adminUrl, name: db.name } } : {}),

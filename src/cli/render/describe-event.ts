@@ -55,7 +55,9 @@ export function describeEvent(e: EventRecord): string | undefined {
       return undefined;
     case 'rollout.weight': {
       const w = (d.weights ?? {}) as Record<string, number>;
-      return `${step}traffic: ${Object.entries(w).map(([v, p]) => `${v} ${p}%`).join(', ')}`;
+      return `${step}traffic: ${Object.entries(w)
+        .map(([v, p]) => `${v} ${p}%`)
+        .join(', ')}`;
     }
     case 'rollout.started':
       return `${step}rollout of ${str(d.version)} (${str(d.strategy)}${d.stable ? `, stable ${str(d.stable)}` : ''})`;

@@ -57,21 +57,34 @@ export class LiveTree implements Renderer {
       case 'phase.skipped': {
         if (!phase) break;
         const row = this.phases.get(phase) ?? { label: phase, state: 'pending' };
-        row.state = e.kind === 'phase.succeeded' ? 'succeeded' : e.kind === 'phase.failed' ? 'failed' : 'skipped';
+        row.state =
+          e.kind === 'phase.succeeded' ? 'succeeded' : e.kind === 'phase.failed' ? 'failed' : 'skipped';
         row.ended = e.time;
         if (e.kind === 'phase.skipped') row.note = String(d.reason);
         this.phases.set(phase, row);
         break;
       }
       case 'step.started':
-        if (e.stepKey) this.steps.set(e.stepKey, { label: String(d.description ?? d.name), state: 'running', started: e.time });
+        if (e.stepKey)
+          this.steps.set(e.stepKey, {
+            label: String(d.description ?? d.name),
+            state: 'running',
+            started: e.time,
+          });
         break;
       case 'step.succeeded':
       case 'step.failed':
       case 'step.skipped': {
         const row = e.stepKey ? this.steps.get(e.stepKey) : undefined;
         if (row) {
-          row.state = e.kind === 'step.succeeded' ? 'succeeded' : e.kind === 'step.failed' ? (d.willRetry ? 'running' : 'failed') : 'skipped';
+          row.state =
+            e.kind === 'step.succeeded'
+              ? 'succeeded'
+              : e.kind === 'step.failed'
+                ? d.willRetry
+                  ? 'running'
+                  : 'failed'
+                : 'skipped';
           row.ended = e.time;
           if (e.kind === 'step.failed') row.note = String(d.error);
         } else if (e.stepKey && e.kind === 'step.skipped') {
@@ -113,7 +126,8 @@ export class LiveTree implements Renderer {
     const fmt = (r: Row, indent: string) => {
       const elapsed = r.started ? formatDuration((r.ended ?? now) - r.started) : '';
       const icon = icons[r.state];
-      const colored = r.state === 'succeeded' ? this.style.ok(icon) : r.state === 'failed' ? this.style.bad(icon) : icon;
+      const colored =
+        r.state === 'succeeded' ? this.style.ok(icon) : r.state === 'failed' ? this.style.bad(icon) : icon;
       const note = r.note && r.state !== 'succeeded' ? this.style.dim(` — ${r.note.slice(0, 80)}`) : '';
       return `${indent}${colored} ${r.label} ${this.style.dim(elapsed)}${note}`;
     };

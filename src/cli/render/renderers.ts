@@ -28,7 +28,11 @@ export function createPlainRenderer(out: NodeJS.WriteStream = process.stdout): R
     event(e: EventRecord) {
       const line = describeEvent(e);
       if (line === undefined) return;
-      const colored = /FAILED|ROLLED BACK|REJECTED|CANCELLED/.test(line) ? style.bad(line) : /SUCCEEDED|succeeded/.test(line) ? style.ok(line) : line;
+      const colored = /FAILED|ROLLED BACK|REJECTED|CANCELLED/.test(line)
+        ? style.bad(line)
+        : /SUCCEEDED|succeeded/.test(line)
+          ? style.ok(line)
+          : line;
       out.write(`${style.dim(time(e.time))} ${colored}\n`);
     },
     log: (step, line) => out.write(`${style.dim(`[${step.key}] |`)} ${line}\n`),

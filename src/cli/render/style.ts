@@ -26,5 +26,10 @@ export function useColor(stream: NodeJS.WriteStream): boolean {
 
 /** A live display only on a real terminal outside CI. */
 export function useLiveDisplay(stream: NodeJS.WriteStream): boolean {
-  return stream.isTTY === true && process.env.CI !== 'true' && process.env.CI !== '1' && process.env.TERM !== 'dumb';
+  return (
+    stream.isTTY === true &&
+    process.env.CI !== 'true' &&
+    process.env.CI !== '1' &&
+    process.env.TERM !== 'dumb'
+  );
 }

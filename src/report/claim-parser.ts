@@ -78,7 +78,7 @@ function canonical(m: ClaimMetric, value: number, unit: string | undefined): num
     }
     case 'error-rate':
     case 'availability':
-      if (u === '%') return value / 100;
+      if (u === '%') return Math.round((value / 100) * 1e9) / 1e9;
       if (u === undefined || u === '') return value <= 1 ? value : undefined;
       return undefined;
     case 'failed-requests':

@@ -41,10 +41,12 @@ export function buildReadiness(
       state: last
         ? cite(phaseStates[last.kind] as ReadinessState, last)
         : cite<ReadinessState>('not run', []),
-      evidence: cite(
-        own.length,
-        own.map((e) => e.id),
-      ),
+      evidence: own.length
+        ? cite(
+            own.length,
+            own.map((e) => e.id),
+          )
+        : null,
     };
   });
   for (const g of gates) {

@@ -151,7 +151,7 @@ export function renderHtml(r: RunReport): string {
         esc(x.kind),
         code(x.name),
         cite(x.state, (v) => cls(v)),
-        x.evidence.value === 0 ? 'none' : cite(x.evidence),
+        x.evidence === null ? 'none' : cite(x.evidence),
       ]),
     ),
     '<h2>Gates</h2>',

@@ -73,7 +73,7 @@ export function renderMarkdown(r: RunReport): string {
         x.kind,
         code(x.name),
         c(x.state),
-        x.evidence.value === 0 ? 'none' : c(x.evidence),
+        x.evidence === null ? 'none' : c(x.evidence),
       ]),
     ),
   );

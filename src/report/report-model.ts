@@ -28,8 +28,8 @@ export interface ReadinessRow {
   /** Phase name, or "gate <name> (<label>)". */
   name: string;
   state: Cited<ReadinessState>;
-  /** Number of events behind this row (the eventIds are those events). */
-  evidence: Cited<number>;
+  /** Number of events behind this row (the eventIds are those events); null when there are none. */
+  evidence: Cited<number> | null;
 }
 
 export interface MeasurementView {

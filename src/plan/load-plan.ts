@@ -72,11 +72,16 @@ function walkKey(
     });
   else if (isObject(value)) {
     for (const [k, v] of Object.entries(value)) {
+      // Free-form maps (environment variables, HTTP headers) may well hold a key named like the one
+      // we look for; it is data there, not a reference.
+      if (freeFormMaps.has(k)) continue;
       if (k === key) visit(v, [...path, k]);
       walkKey(v, key, [...path, k], visit);
     }
   }
 }
+
+const freeFormMaps = new Set(['env', 'headers', 'vars']);
 
 /** Checks that need the whole plan: phase names, needs, cycles, gate references, ${{ }} syntax. */
 function crossChecks(data: Raw): PlanIssue[] {

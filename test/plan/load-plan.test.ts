@@ -275,6 +275,16 @@ describe('loadPlanText: problems at FILE:LINE:COL', () => {
     expect(located(text)).toContain('9:32 unknown gate "slo"; define it under gates:');
   });
 
+  it('a key named gate inside env or headers is data, not a gate reference', () => {
+    const text = withPhases(
+      '  - name: a',
+      '    steps:',
+      '      - run: { command: x, env: { gate: open } }',
+      '      - http: { url: "http://127.0.0.1:1/", headers: { gate: x } }',
+    );
+    expect(load(text).phases[0]?.steps).toHaveLength(2);
+  });
+
   it('invalid ${{ }} expression, at the "${{" inside the string', () => {
     const text = withPhases('  - name: a', '    steps:', '      - run: echo ${{ env.A }} ${{ nope.b }}');
     expect(located(text)).toEqual([

@@ -56,7 +56,9 @@ export async function openSession(options: MigrateRunOptions, action: string): P
         await closeQuietly(c);
         await lock.release();
         // why: close runs in finally blocks; a failing event sink must not hide the original error
-        await Promise.resolve(emit(options, 'migrate.lock', { acquired: false, released: true })).catch(() => {});
+        await Promise.resolve(emit(options, 'migrate.lock', { acquired: false, released: true })).catch(
+          () => {},
+        );
       },
     };
   } catch (err) {

@@ -16,7 +16,6 @@ const migrateSchema = z.strictObject({
     .meta({ description: 'Directory of NNNN_name.sql files, relative to the plan' }),
   database: z
     .string()
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the plan's interpolation syntax, not a JS template
     .meta({ description: 'postgres:// URL of the database, usually "${{ env.DATABASE_URL }}"' }),
   backup: z
     .boolean()

@@ -37,6 +37,14 @@ export interface GateOutcome {
 }
 
 export async function runGate(o: GateRunOptions): Promise<GateOutcome> {
+  const names = o.gate.metrics.map((m) => m.name);
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate !== undefined) {
+    throw new RollgateError(
+      'INVALID_PLAN',
+      `gates.${o.gateName}: two metrics are named "${duplicate}"; names must be unique`,
+    );
+  }
   const conditions = o.gate.metrics.map((m) => conditionOf(m, o.gateName));
   const providerFor = o.providerFor ?? ((m: MetricConfig) => createMetricProvider(m.provider));
   const providers = o.gate.metrics.map(providerFor);

@@ -23,7 +23,10 @@ export function scheduleOf(metric: MetricConfig, windowMs: number): MetricSchedu
   const span = durationMs ?? (background ? undefined : windowMs);
   let intervalMs: number;
   if (explicit !== undefined && explicit > 0) intervalMs = explicit;
-  else if (metric.judge) {
+  else if (metric.count !== undefined && span !== undefined) {
+    // count without interval: spread the measurements evenly over the window
+    intervalMs = span / metric.count;
+  } else if (metric.judge) {
     // why: one comparison over the whole window; repeated looks at the same data inflate false aborts
     intervalMs = span ?? defaultBackgroundJudgeIntervalMs;
   } else intervalMs = Math.min(span ?? defaultThresholdIntervalMs, defaultThresholdIntervalMs);

@@ -199,6 +199,14 @@ describe('threshold gates', () => {
     expect(r.reason).toContain('critical metric crit failed');
   });
 
+  it('duplicate metric names are a plan error', async () => {
+    const { providerFor } = scripted({});
+    const gate = { metrics: [metric({ name: 'x', max: 1 }), metric({ name: 'x', max: 2 })] };
+    await expect(createAnalyzer({ providerFor })(request(gate).req)).rejects.toThrow(
+      'two metrics are named "x"',
+    );
+  });
+
   it('a metric with no condition is a plan error', async () => {
     const { providerFor } = scripted({});
     await expect(

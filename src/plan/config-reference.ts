@@ -39,7 +39,8 @@ function walk(s: Json, path: string, required: boolean, rows: Row[], depth: numb
   const props = s.properties as Record<string, Json> | undefined;
   if (props) {
     const req = new Set((s.required as string[] | undefined) ?? []);
-    for (const [k, v] of Object.entries(props)) walk(v, path ? `${path}.${k}` : k, req.has(k), rows, depth + 1);
+    for (const [k, v] of Object.entries(props))
+      walk(v, path ? `${path}.${k}` : k, req.has(k), rows, depth + 1);
   }
   if (s.type === 'object' && !props && typeof s.additionalProperties === 'object') {
     const inner = s.additionalProperties as Json;
@@ -49,7 +50,8 @@ function walk(s: Json, path: string, required: boolean, rows: Row[], depth: numb
     const items = s.items as Json;
     if (items.properties) walk(items, `${path}[]`, false, rows, depth + 1);
     else if (Array.isArray(items.anyOf)) {
-      for (const branch of items.anyOf as Json[]) if (branch.properties) walkBranch(branch, `${path}[]`, rows, depth + 1);
+      for (const branch of items.anyOf as Json[])
+        if (branch.properties) walkBranch(branch, `${path}[]`, rows, depth + 1);
     }
   }
   if (Array.isArray(s.anyOf)) {

@@ -50,7 +50,8 @@ export function findExpressions(text: string): FoundExpression[] {
     lastEnd = m.index + m[0].length;
   }
   const unclosed = text.indexOf('${{', lastEnd);
-  if (unclosed >= 0) found.push({ offset: unclosed, text: text.slice(unclosed), error: 'unclosed ${{ (expected }})' });
+  if (unclosed >= 0)
+    found.push({ offset: unclosed, text: text.slice(unclosed), error: 'unclosed ${{ (expected }})' });
   return found;
 }
 
@@ -81,7 +82,11 @@ export interface InterpolationResult<T> {
  * Replaces expressions in every string of a value (deeply). With `redactSecrets`, secrets print as ***
  * (for dry runs and displays); otherwise their real value is used (for execution only).
  */
-export function interpolate<T>(value: T, ctx: InterpolationContext, options: { redactSecrets: boolean }): InterpolationResult<T> {
+export function interpolate<T>(
+  value: T,
+  ctx: InterpolationContext,
+  options: { redactSecrets: boolean },
+): InterpolationResult<T> {
   const missing = new Set<string>();
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') {

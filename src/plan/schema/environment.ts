@@ -8,7 +8,9 @@ export const localTargetSchema = z
     kind: z.literal('local'),
     listen: portSchema.meta({ description: 'Port the built-in router listens on' }),
     host: z.string().default('127.0.0.1'),
-    previewListen: portSchema.optional().meta({ description: 'Port that serves the new release only (blue-green preview)' }),
+    previewListen: portSchema
+      .optional()
+      .meta({ description: 'Port that serves the new release only (blue-green preview)' }),
     metricsListen: portSchema.optional().meta({ description: 'Port of the Prometheus /metrics endpoint' }),
     sticky: z
       .boolean()

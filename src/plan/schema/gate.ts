@@ -11,7 +11,10 @@ export const metricSchema = z.strictObject({
   interval: durationSchema.optional(),
   count: z.number().int().min(1).optional(),
   duration: durationSchema.optional(),
-  max: z.union([z.number(), z.string()]).optional().meta({ description: 'Upper bound; a number, a duration, or a percentage' }),
+  max: z
+    .union([z.number(), z.string()])
+    .optional()
+    .meta({ description: 'Upper bound; a number, a duration, or a percentage' }),
   min: z.union([z.number(), z.string()]).optional(),
   judge: z.literal('mann-whitney').optional(),
   direction: z.enum(['increase', 'decrease', 'either']).optional(),

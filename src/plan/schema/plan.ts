@@ -26,7 +26,9 @@ export const notifySchema = z.strictObject({
 });
 
 export const claimSchema = z.strictObject({
-  claim: z.string().meta({ description: 'e.g. "p95 < 200ms", "error rate < 1%", "zero failed requests during rollout"' }),
+  claim: z
+    .string()
+    .meta({ description: 'e.g. "p95 < 200ms", "error rate < 1%", "zero failed requests during rollout"' }),
 });
 
 export function buildPlanSchema(stepKinds: StepSchemas) {
@@ -34,7 +36,7 @@ export function buildPlanSchema(stepKinds: StepSchemas) {
   const phase = z.strictObject({
     name: nameSchema,
     needs: z.array(z.string()).default([]).meta({ description: 'Phases that must succeed first' }),
-    parallel: z.boolean().default(false).meta({ description: 'Run this phase\'s steps together' }),
+    parallel: z.boolean().default(false).meta({ description: "Run this phase's steps together" }),
     steps: z.array(step).min(1),
   });
   return z

@@ -6,8 +6,14 @@ import { durationSchema } from './common.js';
 
 export const healthSchema = z
   .strictObject({
-    http: z.string().optional().meta({ description: 'HTTP path probed on each instance, e.g. /healthz (2xx = healthy)' }),
-    tcp: z.boolean().optional().meta({ description: 'Probe by opening a TCP connection to the instance port' }),
+    http: z
+      .string()
+      .optional()
+      .meta({ description: 'HTTP path probed on each instance, e.g. /healthz (2xx = healthy)' }),
+    tcp: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Probe by opening a TCP connection to the instance port' }),
     command: z.string().optional().meta({ description: 'Shell command; exit 0 = healthy. PORT is set.' }),
     interval: durationSchema.default('1s'),
     timeout: durationSchema.default('500ms'),
@@ -21,13 +27,20 @@ export const healthSchema = z
 
 export const serviceSchema = z
   .strictObject({
-    start: z.string().meta({ description: 'Shell command that starts one instance; PORT and ROLLGATE_VERSION are injected' }),
+    start: z.string().meta({
+      description: 'Shell command that starts one instance; PORT and ROLLGATE_VERSION are injected',
+    }),
     cwd: z.string().optional().meta({ description: 'Working directory, relative to the plan file' }),
     env: z.record(z.string(), z.string()).optional(),
     instances: z.number().int().min(1).default(1),
     health: healthSchema.optional(),
     drain: durationSchema.default('10s').meta({ description: 'Grace time between SIGTERM and SIGKILL' }),
-    retain: z.number().int().min(1).default(3).meta({ description: 'Old releases kept for instant rollback' }),
+    retain: z
+      .number()
+      .int()
+      .min(1)
+      .default(3)
+      .meta({ description: 'Old releases kept for instant rollback' }),
   })
   .meta({ description: 'The app process Rollgate supervises' });
 

@@ -9,9 +9,20 @@ export type StepSchemas = Record<string, z.ZodType>;
 
 export const stepCommonShape = {
   name: z.string().optional().meta({ description: 'Label shown in progress and reports' }),
-  timeout: durationSchema.optional().meta({ description: 'Kills the step (its whole process group) after this long' }),
-  retries: z.number().int().min(0).max(20).optional().meta({ description: 'Extra attempts, with exponential backoff' }),
-  continueOnError: z.boolean().optional().meta({ description: 'A failure is recorded but does not stop the phase' }),
+  timeout: durationSchema
+    .optional()
+    .meta({ description: 'Kills the step (its whole process group) after this long' }),
+  retries: z
+    .number()
+    .int()
+    .min(0)
+    .max(20)
+    .optional()
+    .meta({ description: 'Extra attempts, with exponential backoff' }),
+  continueOnError: z
+    .boolean()
+    .optional()
+    .meta({ description: 'A failure is recorded but does not stop the phase' }),
 };
 
 export const stepCommonKeys = Object.keys(stepCommonShape);
@@ -28,7 +39,7 @@ export function buildStepVariants(kinds: StepSchemas): Record<string, z.ZodObjec
 export function buildStepSchema(kinds: StepSchemas): z.ZodType {
   const variants = Object.values(buildStepVariants(kinds));
   if (variants.length === 0) throw new Error('no step kinds registered');
-  return z
-    .union(variants as [z.ZodObject, ...z.ZodObject[]])
-    .meta({ description: `A step: one of ${Object.keys(kinds).join(', ')}, plus name/timeout/retries/continueOnError` });
+  return z.union(variants as [z.ZodObject, ...z.ZodObject[]]).meta({
+    description: `A step: one of ${Object.keys(kinds).join(', ')}, plus name/timeout/retries/continueOnError`,
+  });
 }

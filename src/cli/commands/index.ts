@@ -7,6 +7,7 @@ import { registerApproveCommands } from './approve.js';
 import { registerDemoCommand } from './demo.js';
 import { registerDeployCommand } from './deploy.js';
 import { registerHistoryCommand } from './history.js';
+import { registerInitCommand } from './init.js';
 import { registerLogsCommand } from './logs.js';
 import { registerMigrateCommand } from './migrate.js';
 import { registerPlanCommand } from './plan.js';
@@ -20,6 +21,7 @@ import { registerValidateCommand } from './validate.js';
 
 export function registerCommands(program: Command): void {
   registerDemoCommand(program);
+  registerInitCommand(program);
   registerValidateCommand(program);
   registerPlanCommand(program);
   registerDeployCommand(program);

@@ -134,7 +134,7 @@ function options(home: string, port: number, version: string, params: DeployPara
   };
 }
 
-const home = fs.mkdtempSync(path.join(os.tmpdir(), 'rollgate-bench-'));
+const home = fs.mkdtempSync(path.join(os.tmpdir(), 'rollgate-detection-'));
 const port = await freePort();
 const results: { detectMs: number; lastCanaryMs: number; served: number; errors: number }[] = [];
 try {

@@ -116,7 +116,8 @@ describe('against R wilcox.test', () => {
             mannWhitney(c.x, c.y, { alternative, method: 'normal', continuity: false }).pValue,
             ref.normalNoCorrection,
           );
-          if (ref.exact !== null)
+          // the exact distribution of 200 × 200 costs seconds and auto never picks it; smaller cases cover it
+          if (ref.exact !== null && c.x.length * c.y.length <= 10_000)
             expectClose(mannWhitney(c.x, c.y, { alternative, method: 'exact' }).pValue, ref.exact);
         });
       }

@@ -55,6 +55,39 @@ function textFor(event: string, run: RunRecord, e: EventRecord): string {
   }
 }
 
+/**
+ * One notification per transition. The engine's events describe some transitions twice: the
+ * rollout records an analysis.started/verdict pair around the analyzer's own pair (one analysis,
+ * grouped like src/report/gates.ts does: a verdict closes the analysis of its step and gate, the
+ * next analysis.started opens a new one), and a rolled-back deploy ends the run as run.rolled_back
+ * after the rollout already recorded rollout.aborted.
+ */
+function createDeduplicator() {
+  const analyses = new Map<string, { decided: boolean; notified: boolean }>();
+  let rolledBackNotified = false;
+  return (e: EventRecord, event: string | undefined): string | undefined => {
+    if (e.kind === 'analysis.started' || e.kind === 'analysis.verdict') {
+      const key = `${e.stepKey ?? ''}\u0000${String(e.data.gate ?? '')}`;
+      let cur = analyses.get(key);
+      if (e.kind === 'analysis.started') {
+        if (cur === undefined || cur.decided) analyses.set(key, { decided: false, notified: false });
+        return undefined;
+      }
+      cur ??= { decided: false, notified: false };
+      analyses.set(key, cur);
+      cur.decided = true;
+      if (event === undefined || cur.notified) return undefined;
+      cur.notified = true;
+      return event;
+    }
+    if (event === 'rollout.rolled_back') {
+      if (e.kind === EventKind.runRolledBack && rolledBackNotified) return undefined;
+      rolledBackNotified = true;
+    }
+    return event;
+  };
+}
+
 export function createRunNotifier(plan: Plan, resolved: ResolvedInputs, run: RunRecord) {
   const targets = plan.notify.map((n) => ({
     url: interpolate(n.webhook, resolved.interpolation, { redactSecrets: false }).value,
@@ -62,13 +95,15 @@ export function createRunNotifier(plan: Plan, resolved: ResolvedInputs, run: Run
   }));
   const pending = new Set<Promise<void>>();
   let scope: RunScope | undefined;
+  const dedupe = createDeduplicator();
   return {
     bind(s: RunScope) {
       scope = s;
     },
     onEvent(e: EventRecord) {
-      const event = notifyEventOf(e);
-      if (!event || targets.length === 0) return;
+      if (targets.length === 0) return;
+      const event = dedupe(e, notifyEventOf(e));
+      if (!event) return;
       targets.forEach((t, index) => {
         if (t.on && !t.on.includes(event)) return;
         const p = createWebhookNotifier({ url: t.url })

@@ -1,7 +1,8 @@
 // Blue-green: start green next to blue (no traffic; visible on the preview port when configured),
 // health-gate it, optional pre-promotion analysis, wait for `rollgate promote` when autoPromote is
 // false, switch all traffic at once, keep blue running for scaleDownDelay so a rollback is instant,
-// and switch straight back if the post-promotion analysis fails.
+// and switch straight back if the post-promotion analysis fails. Background analysis watches green
+// from the switch until the post-promotion analysis ends and for most of scaleDownDelay.
 
 import { setWeights, startRelease, stopRelease } from '../agent/client.js';
 import { parseDuration } from '../shared/duration.js';
@@ -39,9 +40,26 @@ export async function runBlueGreen(x: StrategyInput): Promise<PromotionResult> {
   }
   const scaleDownDelayMs = parseDuration(x.params.scaleDownDelay ?? '30s') ?? 30_000;
   const result = await promoteRelease(s, green, { oldStopAfterMs: scaleDownDelayMs, retain: x.retain });
-  if (x.params.postPromotionAnalysis !== undefined) {
+  if (x.params.postPromotionAnalysis !== undefined || x.background.configured) {
+    x.background.start();
     try {
-      await runAnalysis(x, x.params.postPromotionAnalysis, 'post-promotion analysis');
+      if (x.params.postPromotionAnalysis !== undefined)
+        await runAnalysis(x, x.params.postPromotionAnalysis, 'post-promotion analysis');
+      if (x.background.configured) {
+        // background analysis watches green while blue still runs, so switching back stays instant
+        const watchUntil = result.switchedAt + scaleDownDelayMs - Math.min(2000, scaleDownDelayMs / 10);
+        if (Date.now() < watchUntil) {
+          await s.record('rollout.watching', {
+            version: green,
+            gate: x.params.background?.gate,
+            untilMs: watchUntil - Date.now(),
+            at: new Date().toISOString(),
+          });
+          const ended = await s.pause(watchUntil - Date.now(), false);
+          if (ended) s.log('background watch ended early by rollgate promote');
+        }
+        await x.background.finish();
+      }
     } catch (err) {
       // blue still runs: switch back in one call, then stop green
       const { at } = await setWeights(s.h, s.environment, {

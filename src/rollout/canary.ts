@@ -1,6 +1,7 @@
 // Canary: start the new release next to stable, health-gate it, then follow the plan's steps
 // (setWeight / pause / analyze), then promote and retire the old release after draining. While
-// the canary takes traffic it must keep at least one healthy instance, or the rollout fails.
+// the canary takes traffic it must keep at least one healthy instance, or the rollout fails, and
+// the background analysis (if any) watches it from the first weight above 0 until promotion.
 
 import { startRelease } from '../agent/client.js';
 import { parseDuration } from '../shared/duration.js';
@@ -44,6 +45,7 @@ export async function runCanary(x: StrategyInput): Promise<PromotionResult> {
       if ('setWeight' in step) {
         weight = step.setWeight;
         await s.setWeights({ [v]: weight, [stable]: 100 - weight });
+        if (weight > 0) x.background.start();
       } else if ('pause' in step) {
         if (typeof step.pause === 'string') {
           const ms = parseDuration(step.pause) ?? 0;
@@ -64,6 +66,7 @@ export async function runCanary(x: StrategyInput): Promise<PromotionResult> {
         await runAnalysis(x, step.analyze, `canary step ${i + 1}`);
       }
     }
+    await x.background.finish();
   } finally {
     s.guard = undefined;
   }

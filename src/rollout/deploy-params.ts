@@ -5,6 +5,7 @@ import type { ReleaseStatusFull, ServiceSpec } from '../agent/types.js';
 import { durationSchema, portSchema } from '../plan/schema/common.js';
 import type { GateConfig } from '../plan/types.js';
 import type { Analyzer } from './analysis-hook.js';
+import type { BackgroundAnalysis } from './background-analysis.js';
 import type { RolloutSession } from './rollout-session.js';
 
 export const analysisRefSchema = z
@@ -57,7 +58,10 @@ export const deployParamsSchema = z.strictObject({
     .meta({ description: 'blueGreen: switch without `rollgate promote` (default true)' }),
   prePromotionAnalysis: analysisRefSchema.optional(),
   postPromotionAnalysis: analysisRefSchema.optional(),
-  background: z.strictObject({ gate: z.string() }).optional(),
+  background: z.strictObject({ gate: z.string() }).optional().meta({
+    description:
+      'A gate measured for as long as the new release takes traffic; fail aborts and rolls back at once (even during a pause), inconclusive waits for `rollgate promote` unless onInconclusive: fail',
+  }),
 });
 
 export type DeployParams = z.output<typeof deployParamsSchema>;
@@ -73,4 +77,6 @@ export interface StrategyInput {
   gates: Record<string, GateConfig>;
   home: string;
   retain: number;
+  /** `background:` analysis; strategies start() it when the new release takes traffic and finish() it before the rollout ends. */
+  background: BackgroundAnalysis;
 }

@@ -35,6 +35,7 @@ export async function runRolling(x: StrategyInput): Promise<PromotionResult> {
     const total = fresh + old;
     const w = total === 0 ? 100 : Math.round((100 * fresh) / total);
     await s.setWeights({ [v]: w, [stable]: 100 - w });
+    if (w > 0) x.background.start();
     if (old < x.stable.desiredInstances || old === 0) await scaleRelease(s.h, s.environment, stable, old);
     await s.record('rollout.batch', {
       batch,
@@ -44,5 +45,6 @@ export async function runRolling(x: StrategyInput): Promise<PromotionResult> {
     });
     s.log(`batch ${batch}: ${v} ${fresh}/${n}, ${stable} ${old}`);
   }
+  await x.background.finish();
   return promoteRelease(s, v, { oldStopAfterMs: 0, retain: x.retain });
 }

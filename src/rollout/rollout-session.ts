@@ -45,6 +45,12 @@ export class RolloutSession {
   private eventSeq: number;
   private commandSeq: number;
   private promoteRequested = false;
+  /** Set by interrupt(): every wait and weight change throws it from then on. */
+  private failure: Error | undefined;
+  /** Wakes the waits in progress so an interrupt or hold is acted on at once, not at the next poll. */
+  private readonly wakers = new Set<() => void>();
+  private holdRequest: { reason: string; data: Record<string, unknown>; onRelease?: () => void } | undefined;
+  private holding: Promise<void> | undefined;
 
   constructor(o: SessionOptions) {
     this.h = o.handle;
@@ -87,7 +93,31 @@ export class RolloutSession {
     }
   }
 
+  /**
+   * Fails the rollout from outside its main flow (background analysis): the wait in progress wakes
+   * and throws `err`, and so does every later wait or weight change. The first failure wins.
+   */
+  interrupt(err: Error): void {
+    this.failure ??= err;
+    for (const wake of [...this.wakers]) wake();
+  }
+
+  /**
+   * Holds the rollout for a person (background analysis inconclusive): the next wait records
+   * rollout.paused and blocks until `rollgate promote` (then onRelease runs) or `rollgate abort`.
+   */
+  hold(reason: string, data: Record<string, unknown>, onRelease?: () => void): void {
+    this.holdRequest = { reason, data, ...(onRelease && { onRelease }) };
+    for (const wake of [...this.wakers]) wake();
+  }
+
+  /** Throws the rollout's failure or cancellation, if any; a cheap check between agent calls. */
+  checkpoint(): void {
+    this.throwIfCancelled();
+  }
+
   private throwIfCancelled(): void {
+    if (this.failure !== undefined) throw this.failure;
     if (this.signal.aborted) {
       throw new RollgateError(
         'CANCELLED',
@@ -96,21 +126,77 @@ export class RolloutSession {
     }
   }
 
-  private async tick(): Promise<void> {
-    this.throwIfCancelled();
-    await new Promise<void>((resolve) => {
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
       const done = (): void => {
         clearTimeout(t);
         this.signal.removeEventListener('abort', done);
+        this.wakers.delete(done);
         resolve();
       };
-      const t = setTimeout(done, POLL_MS);
+      const t = setTimeout(done, ms);
       this.signal.addEventListener('abort', done, { once: true });
+      this.wakers.add(done);
     });
+  }
+
+  private async tick(): Promise<void> {
+    this.throwIfCancelled();
+    if (this.holdRequest === undefined) await this.sleep(POLL_MS);
     this.throwIfCancelled();
     await this.syncEvents();
     await this.checkCommands();
     if (this.guard !== undefined) await this.guard();
+    if (this.holdRequest !== undefined) {
+      // why: the main flow and an analysis watcher may both tick; they share one hold
+      this.holding ??= this.waitOutHold().finally(() => {
+        this.holding = undefined;
+      });
+      await this.holding;
+    }
+  }
+
+  /** Blocks until `rollgate promote` (returns) or `rollgate abort` / a failure (throws). */
+  async waitForPerson(reason: string, data: Record<string, unknown>): Promise<void> {
+    this.hold(reason, data);
+    this.holding ??= this.waitOutHold().finally(() => {
+      this.holding = undefined;
+    });
+    await this.holding;
+  }
+
+  private async waitOutHold(): Promise<void> {
+    const request = this.holdRequest;
+    if (request === undefined) return;
+    await this.record('rollout.paused', {
+      ...request.data,
+      reason: request.reason,
+      untilPromoted: true,
+      at: new Date().toISOString(),
+    });
+    this.log(
+      `paused: ${request.reason}; waiting for rollgate promote or rollgate abort --env ${this.environment}`,
+    );
+    this.promoteRequested = false;
+    try {
+      while (!this.promoteRequested) {
+        await this.sleep(POLL_MS);
+        this.throwIfCancelled();
+        await this.syncEvents();
+        await this.checkCommands();
+        if (this.guard !== undefined) await this.guard();
+      }
+    } finally {
+      this.promoteRequested = false;
+      this.holdRequest = undefined;
+    }
+    await this.record('rollout.resumed', {
+      ...request.data,
+      reason: request.reason,
+      by: 'rollgate promote',
+      at: new Date().toISOString(),
+    });
+    request.onRelease?.();
   }
 
   /** Waits ms (or until promoted when untilPromoted); returns true when a promote ended the wait. */

@@ -17,6 +17,7 @@ import type { GateConfig } from '../plan/types.js';
 import { RollgateError } from '../shared/errors.js';
 import { abortEnvironment } from './abort.js';
 import type { Analyzer } from './analysis-hook.js';
+import { BackgroundAnalysis } from './background-analysis.js';
 import { runBlueGreen } from './blue-green.js';
 import { runCanary } from './canary.js';
 import type { DeployParams, StrategyInput } from './deploy-params.js';
@@ -105,6 +106,14 @@ export async function runRollout(o: RolloutOptions): Promise<RolloutSummary> {
     if (stable === undefined) {
       result = await firstRelease(session, o);
     } else {
+      const background = new BackgroundAnalysis({
+        session,
+        analyzer: o.analyzer,
+        gates: o.gates,
+        home: o.home,
+        stableVersion: stable.version,
+        ref: o.params.background,
+      });
       const input: StrategyInput = {
         session,
         params: o.params,
@@ -115,10 +124,16 @@ export async function runRollout(o: RolloutOptions): Promise<RolloutSummary> {
         gates: o.gates,
         home: o.home,
         retain: o.retain,
+        background,
       };
-      if (o.params.strategy === 'canary') result = await runCanary(input);
-      else if (o.params.strategy === 'blueGreen') result = await runBlueGreen(input);
-      else result = await runRolling(input);
+      try {
+        if (o.params.strategy === 'canary') result = await runCanary(input);
+        else if (o.params.strategy === 'blueGreen') result = await runBlueGreen(input);
+        else result = await runRolling(input);
+      } finally {
+        // why: a failing rollout must not keep measuring (or recording) while it rolls back
+        await background.stop();
+      }
     }
     return { ...result, strategy, firstRelease: stable === undefined };
   } catch (err) {

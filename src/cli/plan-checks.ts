@@ -4,8 +4,10 @@
 // and contract releases.
 
 import { existsSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { dependentsOf } from '../plan/graph.js';
+import { interpolate } from '../plan/interpolate.js';
 import type { Plan, PlanStep } from '../plan/types.js';
 import { type SourceProblem, ValidationError } from '../shared/errors.js';
 
@@ -19,6 +21,30 @@ function runsAfter(plan: Plan, earlier: PlanStep, later: PlanStep): boolean {
     return !phase?.parallel && later.index > earlier.index;
   }
   return dependentsOf(plan.phases, earlier.phase).has(later.phase);
+}
+
+async function appliedFiles(step: PlanStep, dir: string): Promise<Set<string>> {
+  const raw = isObject(step.params) ? step.params.database : undefined;
+  if (typeof raw !== 'string') return new Set();
+  const { value: databaseUrl, undefinedReferences } = interpolate(
+    raw,
+    { env: process.env, secrets: {}, vars: {} },
+    { redactSecrets: false },
+  );
+  if (undefinedReferences.length > 0 || !/^postgres(ql)?:\/\//.test(databaseUrl)) return new Set();
+  const { migrateStatus } = await import('../migrate/index.js');
+  const timeout = delay(3000, undefined, { ref: false });
+  try {
+    const state = await Promise.race([migrateStatus({ databaseUrl, dir }), timeout]);
+    if (!state) return new Set();
+    return new Set(
+      state.entries
+        .filter((e) => e.file !== null && ['applied', 'baseline', 'changed'].includes(e.state))
+        .map((e) => basename(e.file as string)),
+    );
+  } catch {
+    return new Set(); // unreachable database: judge every file, the safe answer
+  }
 }
 
 export async function checkPlanExtras(plan: Plan): Promise<void> {
@@ -41,7 +67,11 @@ export async function checkPlanExtras(plan: Plan): Promise<void> {
     if (!existsSync(dir)) continue;
     const { findExpandContractViolations } = await import('../migrate/index.js');
     const rollout = rollouts.find((d) => !runsAfter(plan, d, m)) as PlanStep;
-    for (const f of await findExpandContractViolations([dir])) {
+    const violations = await findExpandContractViolations([dir]);
+    // A migration applied by an earlier release does not run again: when the database can be
+    // asked (its URL needs only environment variables), only pending files count.
+    const applied = violations.length > 0 ? await appliedFiles(m, dir) : new Set<string>();
+    for (const f of violations.filter((v) => !applied.has(basename(v.file)))) {
       const file = relative(process.cwd(), resolve(dir, f.file)) || f.file;
       problems.push({
         file: f.file.startsWith('/') ? relative(process.cwd(), f.file) : file,

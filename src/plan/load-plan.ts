@@ -212,7 +212,12 @@ function compiledSchemas(kinds: StepSchemas) {
 export function loadPlanText(text: string, file: string, options: LoadPlanOptions): Plan {
   const shown = displayName(file);
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    uniqueKeys: true,
+    prettyErrors: false,
+    stringKeys: true,
+  });
   const problem = (line: number, col: number, message: string): SourceProblem => ({
     file: shown,
     line,

@@ -1,35 +1,20 @@
 // The prometheus provider against a real Prometheus (Debian's package) that scrapes a small
 // prom-client /metrics server, both started here on ephemeral ports and stopped afterwards.
 
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Gauge, Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricConfig } from '../../../src/plan/types.js';
 import { fillTemplate, type MetricQuery } from '../../../src/providers/metrics/metric-provider.js';
 import { createPrometheusMetricProvider } from '../../../src/providers/metrics/prometheus-metric-provider.js';
-
-const hasPrometheus = spawnSync('prometheus', ['--version']).status === 0;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
+import { freePort, hasPrometheus, type PrometheusServer, startPrometheus } from './prometheus-server.js';
 
 describe.skipIf(!hasPrometheus)(
   'prometheus provider (real Prometheus; install the Debian package "prometheus")',
   () => {
-    let dir: string;
     let app: Server;
-    let prom: ChildProcess | undefined;
-    let promUrl: string;
+    let prom: PrometheusServer;
     const registry = new Registry();
     const errorRatio = new Gauge({
       name: 'demo_error_ratio',
@@ -41,52 +26,19 @@ describe.skipIf(!hasPrometheus)(
     errorRatio.set({ version: '2.0.0' }, 0.05);
 
     beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'rollgate-prom-'));
       app = createServer(async (_req, res) => {
         res.setHeader('content-type', registry.contentType);
         res.end(await registry.metrics());
       });
       await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
-      const appPort = (app.address() as AddressInfo).port;
-      writeFileSync(
-        join(dir, 'prometheus.yml'),
-        `global: { scrape_interval: 1s, evaluation_interval: 1s }\nscrape_configs:\n  - job_name: demo\n    static_configs: [{ targets: ["127.0.0.1:${appPort}"] }]\n`,
-      );
-      const port = await freePort();
-      promUrl = `http://127.0.0.1:${port}`;
-      prom = spawn(
-        'prometheus',
-        [
-          `--config.file=${join(dir, 'prometheus.yml')}`,
-          `--storage.tsdb.path=${join(dir, 'data')}`,
-          `--web.listen-address=127.0.0.1:${port}`,
-        ],
-        { stdio: 'ignore' },
-      );
-      // ready, and at least two scrapes of the demo target stored
-      for (;;) {
-        if (prom.exitCode !== null) throw new Error(`prometheus exited with ${prom.exitCode}`);
-        try {
-          const res = await fetch(
-            `${promUrl}/api/v1/query?query=${encodeURIComponent('count_over_time(demo_error_ratio{version="2.0.0"}[1m])')}`,
-          );
-          const body = (await res.json()) as { data?: { result?: { value: [number, string] }[] } };
-          if (Number(body.data?.result?.[0]?.value[1] ?? 0) >= 2) break;
-        } catch {
-          // not listening yet
-        }
-        await new Promise((r) => setTimeout(r, 250));
-      }
+      prom = await startPrometheus([`127.0.0.1:${(app.address() as AddressInfo).port}`]);
+      // at least two scrapes of the demo target stored
+      await prom.waitFor('count_over_time(demo_error_ratio{version="2.0.0"}[1m])', 2);
     });
 
     afterAll(async () => {
-      if (prom && prom.exitCode === null) {
-        const exited = new Promise((r) => prom?.once('exit', r));
-        prom.kill('SIGTERM');
-        await exited;
-      }
+      await prom?.stop();
       await new Promise((r) => app?.close(r));
-      rmSync(dir, { recursive: true, force: true });
     });
 
     function query(metric: Partial<MetricConfig>, version: string, rangeMs = 30_000): MetricQuery {
@@ -96,11 +48,11 @@ describe.skipIf(!hasPrometheus)(
       return {
         metric: m,
         query: fillTemplate(m.query, vars),
-        url: promUrl,
+        url: prom.url,
         role: 'canary',
         version,
         environment: 'staging',
-        home: dir,
+        home: '/',
         range,
         signal: new AbortController().signal,
       };

@@ -97,8 +97,7 @@ describe('command provider', () => {
     const r = await p.read(
       query(
         'command',
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
-        'echo "{\\"value\\": ${#ROLLGATE_VERSION}, \\"count\\": $((ROLLGATE_TO - ROLLGATE_FROM))}"',
+        'echo "{\\"value\\": $(printf %s "$ROLLGATE_VERSION" | wc -c), \\"count\\": $((ROLLGATE_TO - ROLLGATE_FROM))}"',
       ),
     );
     expect(r).toMatchObject({ value: 5, sampleCount: 60_000 });

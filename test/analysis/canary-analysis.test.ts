@@ -82,6 +82,57 @@ describe('canary analysis with the router provider', () => {
     expect(status.find((r) => r.version === '2.0.0')?.weight ?? 0).toBe(0);
   });
 
+  it('background analysis aborts a bad canary in the middle of a long pause', async () => {
+    const load = startLoad(port, 4);
+    const events: Recorded[] = [];
+    const err = await runRollout(
+      rolloutOptions(
+        home,
+        env,
+        port,
+        '2.1.0',
+        {
+          strategy: 'canary',
+          steps: [{ setWeight: 30 }, { pause: '10m' }, { setWeight: 100 }],
+          background: { gate: 'errors' },
+        },
+        {
+          env: { DEMO_ERROR_RATE: '0.3' },
+          analyzer: analyze,
+          gates: {
+            errors: {
+              metrics: [
+                {
+                  name: 'error-rate',
+                  provider: 'router',
+                  query: 'error_rate',
+                  max: '5%',
+                  interval: '1s',
+                  minSamples: 10,
+                  inconclusiveLimit: 3,
+                },
+              ],
+            },
+          },
+          events,
+        },
+      ),
+    ).catch((e: unknown) => e);
+    await load.stop();
+    expect(err).toBeInstanceOf(RollgateError);
+    expect((err as RollgateError).message).toMatch(
+      /background analysis: gate errors fail: .*error-rate: \d+(\.\d+)?% > max 5%/,
+    );
+    expect((err as RollgateError).details).toMatchObject({ rolledBack: true });
+    const kinds = events.map((e) => e.kind);
+    // the pause had begun and never ended: the analysis cut it short
+    expect(kinds).toContain('rollout.paused');
+    expect(kinds).not.toContain('rollout.resumed');
+    expect(kinds.indexOf('rollout.paused')).toBeLessThan(kinds.lastIndexOf('analysis.measurement'));
+    const status = await getEnvironmentStatus(home, env);
+    expect(status.find((r) => r.version === '1.0.0')).toMatchObject({ weight: 100, state: 'stable' });
+  });
+
   it('promotes a healthy canary through the same gate', async () => {
     const load = startLoad(port, 4);
     const events: Recorded[] = [];

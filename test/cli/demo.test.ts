@@ -3,7 +3,7 @@
 // with the rollback hook run, and all traffic on v2 at the end; no process left behind.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -37,6 +37,11 @@ describe('rollgate demo --fast', () => {
     expect(a3.figures.rollbackMs).toBeGreaterThan(0);
     expect(a3.figures.hookRan).toBe(true);
     expect(demo.finalTraffic).toContainEqual({ version: 'v2', weight: 100 });
+    // each act wrote its report; the rolled-back one says NO-GO
+    const reports = lines.find((l) => l.type === 'demo').reports;
+    for (const a of demo.acts)
+      expect(reports[a.runId].files.map((f: string) => existsSync(join(dir, f)))).toEqual([true, true]);
+    expect(reports[a3.runId].decision).toBe('NO-GO');
     // every process the demo started is gone: no demo app instance and no agent of this home
     const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
     expect(ps).not.toContain(demo.dir);

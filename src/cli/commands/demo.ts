@@ -15,7 +15,11 @@ function stamp(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 }
 
-function printSummary(r: DemoResult, reports: Record<string, string[]>, elapsedMs: number): void {
+function printSummary(
+  r: DemoResult,
+  reports: Record<string, { files: string[]; decision: string }>,
+  elapsedMs: number,
+): void {
   const out: string[] = ['', '== what happened (every figure is from the recorded events)'];
   for (const a of r.acts) {
     out.push(
@@ -53,7 +57,8 @@ function printSummary(r: DemoResult, reports: Record<string, string[]>, elapsedM
       out.push(
         `    router counted for ${s.version}: ${s.requests} requests, ${s.errors} errors during this act`,
       );
-    for (const f of reports[a.runId] ?? []) out.push(`    report: ${f}`);
+    const rep = reports[a.runId];
+    if (rep) out.push(`    report (${rep.decision}): ${rep.files.join('  ')}`);
   }
   out.push(
     `migration act: ${r.migration.ran ? `ran (${r.migration.note})` : `skipped — ${r.migration.note}`}`,
@@ -111,7 +116,7 @@ Examples:
             say,
           });
           renderer.close();
-          const reports: Record<string, string[]> = {};
+          const reports: Record<string, { files: string[]; decision: string }> = {};
           for (const a of result.acts)
             reports[a.runId] = await writeRunReports(store, a.runId, join(dir, 'reports'));
           if (g.json) {

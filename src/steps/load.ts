@@ -2,7 +2,7 @@
 // canary is analysed and no real traffic arrives. Its figures (requests, errors, p50/p95/p99) are
 // recorded as evidence (`load.result`) like any other measurement.
 
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import { z } from 'zod';
 import { durationSchema } from '../plan/schema/common.js';
 import { parseDuration } from '../shared/duration.js';
@@ -57,19 +57,21 @@ export const loadStep = defineStepKind<LoadParams>({
 });
 
 /** Runs autocannon; stops early when the signal aborts. Latency percentiles come from every answer. */
-export function runLoad(o: {
+export async function runLoad(o: {
   url: string;
   rate?: number;
   durationMs: number;
   connections: number;
   signal: AbortSignal;
 }): Promise<LoadResult> {
+  // loaded when load runs: autocannon takes ~150 ms to import, which every other command would pay
+  const { default: startAutocannon } = await import('autocannon');
   return new Promise((resolve, reject) => {
     const latencies: number[] = [];
     const started = Date.now();
     let instance: autocannon.Instance;
     try {
-      instance = autocannon(
+      instance = startAutocannon(
         {
           url: o.url,
           connections: o.connections,

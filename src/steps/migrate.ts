@@ -3,7 +3,7 @@
 
 import path from 'node:path';
 import { z } from 'zod';
-import { migrateUp, redactUrl, requireDatabaseUrl } from '../migrate/index.js';
+import { redactUrl, requireDatabaseUrl } from '../migrate/connection.js';
 import { durationSchema } from '../plan/schema/common.js';
 import { parseDuration } from '../shared/duration.js';
 import { abortError } from './process-runner.js';
@@ -38,6 +38,8 @@ export const migrateStep = defineStepKind<MigrateParams>({
   async execute(ctx, p) {
     const databaseUrl = requireDatabaseUrl(p.database);
     try {
+      // loaded when the step runs: the SQL parser is heavy and validate/plan never need it
+      const { migrateUp } = await import('../migrate/index.js');
       const result = await migrateUp({
         databaseUrl,
         dir: path.resolve(ctx.planDir, p.dir),

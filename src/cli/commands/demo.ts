@@ -7,8 +7,7 @@ import { formatDuration } from '../../shared/duration.js';
 import { RollgateError } from '../../shared/errors.js';
 import { runAction } from '../action.js';
 import { globalOptions, rollgateHome } from '../context.js';
-import { writeRunReports } from '../demo/demo-reports.js';
-import { type DemoResult, dropScratchDatabase, runDemo } from '../demo/demo-story.js';
+import type { DemoResult } from '../demo/demo-story.js';
 import { createRenderer } from '../render/renderers.js';
 
 function stamp(): string {
@@ -94,6 +93,9 @@ Examples:
       const g = globalOptions(cmd);
       await runAction(g.json, async () => {
         const started = Date.now();
+        // the demo pulls in pg, the agent client and the report renderers: load them only here
+        const { dropScratchDatabase, runDemo } = await import('../demo/demo-story.js');
+        const { writeRunReports } = await import('../demo/demo-reports.js');
         const dir = join(rollgateHome(), 'demo', stamp());
         mkdirSync(dir, { recursive: true });
         const { createStore } = await import('../../store/create-store.js');
@@ -104,7 +106,7 @@ Examples:
         process.once('SIGINT', onSignal);
         process.once('SIGTERM', onSignal);
         const say = (line: string) => (g.json ? undefined : process.stdout.write(`${line}\n`));
-        let result: Awaited<ReturnType<typeof runDemo>> | undefined;
+        let result: (DemoResult & { scratch?: { adminUrl: string; name: string } }) | undefined;
         try {
           say(`Rollgate demo${opts.fast ? ' (fast)' : ''}: state in ${relative(process.cwd(), dir)}`);
           result = await runDemo({

@@ -3,22 +3,7 @@
 
 import path from 'node:path';
 import type { Command } from 'commander';
-import {
-  failingFindings,
-  formatFinding,
-  lintMigrations,
-  migrateBaseline,
-  migrateDown,
-  migratePlan,
-  migrateRepair,
-  migrateStatus,
-  migrateUp,
-  migrateVerify,
-  redactUrl,
-  renderPlan,
-  requireDatabaseUrl,
-  restoreBackup,
-} from '../../migrate/index.js';
+import type * as MigrateLib from '../../migrate/index.js';
 import { durationHint, parseDuration } from '../../shared/duration.js';
 import { RollgateError } from '../../shared/errors.js';
 import { runAction } from '../action.js';
@@ -33,6 +18,14 @@ interface MigrateFlags {
   to?: string;
   version?: string;
   into?: string;
+}
+
+// The migration library (pg, the SQL parser) loads only when a migrate command runs, so other
+// commands start fast; the preAction hook below loads it.
+let loaded: typeof MigrateLib | undefined;
+function lib(): typeof MigrateLib {
+  if (!loaded) throw new Error('the migrate library was not loaded');
+  return loaded;
 }
 
 function home(): string {
@@ -64,7 +57,7 @@ function out(line: string): void {
 /** Options common to the commands that run: NDJSON events with --json, plain lines otherwise. */
 function runOptions(flags: MigrateFlags, json: boolean) {
   return {
-    databaseUrl: requireDatabaseUrl(flags.database),
+    databaseUrl: lib().requireDatabaseUrl(flags.database),
     dir: flags.dir,
     lockTimeoutMs: lockTimeoutMs(flags.lockTimeout),
     onEvent: json
@@ -99,6 +92,9 @@ export function registerMigrateCommand(program: Command): void {
   const migrate = program
     .command('migrate')
     .description('PostgreSQL migrations: checksums, a session lock, backup, verify, lint, dry run, down')
+    .hook('preAction', async () => {
+      loaded ??= await import('../../migrate/index.js');
+    })
     .addHelpText(
       'after',
       `
@@ -122,7 +118,10 @@ Example:
   ).action(async (_o, cmd: Command) => {
     const { flags, json } = flagsOf(cmd);
     await runAction(json, async () => {
-      const state = await migrateStatus({ databaseUrl: requireDatabaseUrl(flags.database), dir: flags.dir });
+      const state = await lib().migrateStatus({
+        databaseUrl: lib().requireDatabaseUrl(flags.database),
+        dir: flags.dir,
+      });
       if (json) {
         out(JSON.stringify({ entries: state.entries, pending: state.pending.map((p) => p.version) }));
         return 0;
@@ -150,15 +149,15 @@ Example:
   ).action(async (_o, cmd: Command) => {
     const { flags, json } = flagsOf(cmd);
     await runAction(json, async () => {
-      const plan = await migratePlan({
-        databaseUrl: requireDatabaseUrl(flags.database),
+      const plan = await lib().migratePlan({
+        databaseUrl: lib().requireDatabaseUrl(flags.database),
         dir: flags.dir,
         backup: flags.backup === true,
         lockTimeoutMs: lockTimeoutMs(flags.lockTimeout),
         allowOutOfOrder: flags.allowOutOfOrder === true,
         home: home(),
       });
-      out(json ? JSON.stringify(plan) : renderPlan(plan));
+      out(json ? JSON.stringify(plan) : lib().renderPlan(plan));
       return 0;
     });
   });
@@ -178,7 +177,7 @@ Example:
   ).action(async (_o, cmd: Command) => {
     const { flags, json } = flagsOf(cmd);
     await runAction(json, async () => {
-      const result = await migrateUp({
+      const result = await lib().migrateUp({
         ...runOptions(flags, json),
         home: home(),
         backup: flags.backup === true,
@@ -201,7 +200,7 @@ Example:
     const { flags, json } = flagsOf(cmd);
     await runAction(json, async () => {
       const to = integer('--to', flags.to, 0);
-      const result = await migrateDown({ ...runOptions(flags, json), to });
+      const result = await lib().migrateDown({ ...runOptions(flags, json), to });
       if (json) out(JSON.stringify({ result }));
       else out(`${result.reverted.length} reverted`);
       return 0;
@@ -219,7 +218,7 @@ Example:
   ).action(async (_o, cmd: Command) => {
     const { flags, json } = flagsOf(cmd);
     await runAction(json, async () => {
-      const r = await migrateVerify(runOptions(flags, json));
+      const r = await lib().migrateVerify(runOptions(flags, json));
       if (json) out(JSON.stringify({ result: r }));
       for (const v of json ? [] : r.results) {
         for (const a of v.assertions.filter((x) => !x.ok)) {
@@ -250,11 +249,11 @@ Example:
   ).action(async (_o, cmd: Command) => {
     const { flags, json } = flagsOf(cmd);
     await runAction(json, async () => {
-      const findings = await lintMigrations(flags.dir);
-      const failing = failingFindings(findings);
+      const findings = await lib().lintMigrations(flags.dir);
+      const failing = lib().failingFindings(findings);
       if (json) out(JSON.stringify({ findings }));
       else {
-        for (const f of findings) out(formatFinding(f));
+        for (const f of findings) out(lib().formatFinding(f));
         out(
           failing.length === 0
             ? `no problems in ${flags.dir}${findings.length > 0 ? ` (${findings.length} allowed)` : ''}`
@@ -275,7 +274,7 @@ Example:
   ).action(async (_o, cmd: Command) => {
     const { flags, json } = flagsOf(cmd);
     await runAction(json, async () => {
-      const r = await migrateBaseline({
+      const r = await lib().migrateBaseline({
         ...runOptions(flags, json),
         version: integer('--version', flags.version, 1),
       });
@@ -295,7 +294,7 @@ Example:
   ).action(async (_o, cmd: Command) => {
     const { flags, json } = flagsOf(cmd);
     await runAction(json, async () => {
-      const r = await migrateRepair(runOptions(flags, json));
+      const r = await lib().migrateRepair(runOptions(flags, json));
       if (json) out(JSON.stringify({ result: r }));
       return 0;
     });
@@ -314,15 +313,15 @@ Example:
     .action(async (backup: string, _o, cmd: Command) => {
       const { flags, json } = flagsOf(cmd);
       await runAction(json, async () => {
-        const r = await restoreBackup({
+        const r = await lib().restoreBackup({
           backupFile: path.resolve(backup),
-          databaseUrl: requireDatabaseUrl(flags.database),
+          databaseUrl: lib().requireDatabaseUrl(flags.database),
           ...(flags.into !== undefined ? { into: flags.into } : {}),
         });
         out(
           json
             ? JSON.stringify({ result: r })
-            : `restored ${r.backup} into ${redactUrl(r.database)} in ${r.durationMs} ms`,
+            : `restored ${r.backup} into ${lib().redactUrl(r.database)} in ${r.durationMs} ms`,
         );
         return 0;
       });

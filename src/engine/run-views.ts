@@ -56,7 +56,8 @@ export async function explainRun(store: Store, runId: string): Promise<FailureEx
   });
   const explain = (e: EventRecord): FailureExplanation | undefined => {
     const d = e.data;
-    if (e.kind === 'analysis.verdict' && d.verdict !== 'pass') {
+    // the gate runner's verdict carries the metrics; the rollout's echo of it does not
+    if (e.kind === 'analysis.verdict' && d.verdict !== 'pass' && Array.isArray(d.metrics)) {
       return {
         summary: `gate ${String(d.gate ?? '')} ${String(d.verdict)}: ${String(d.reason ?? '')}`,
         eventId: e.id,

@@ -8,6 +8,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { Instance } from './instance.js';
 import { pickInstance, pickTarget, type RoutingTable, type RoutingTarget } from './routing-table.js';
+import { type UpstreamConnection, UpstreamPool } from './upstream-pool.js';
 
 export const STICKY_COOKIE = 'rollgate_release';
 
@@ -47,18 +48,68 @@ function hasBody(req: http.IncomingMessage): boolean {
     : req.headers['transfer-encoding'] !== undefined;
 }
 
-function upstreamHeaders(req: http.IncomingMessage): http.OutgoingHttpHeaders {
-  const h: http.OutgoingHttpHeaders = {};
-  const raw = req.headers;
-  for (const k in raw) {
-    if (!HOP.has(k)) h[k] = raw[k];
+/**
+ * The request head sent upstream: the client's headers in their order minus hop-by-hop ones, plus
+ * X-Forwarded-For/-Proto/-Host (as node:http's client would have sent them before).
+ */
+function requestHead(req: http.IncomingMessage, port: number, body: boolean): string {
+  const raw = req.rawHeaders;
+  let head = `${req.method} ${req.url} HTTP/1.1\r\n`;
+  let host: string | undefined;
+  let xff: string | undefined;
+  let xfh: string | undefined;
+  let hasLength = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const value = raw[i + 1] as string;
+    if (name.length <= 17) {
+      const lower = name.toLowerCase();
+      if (HOP.has(lower) || lower === 'x-forwarded-proto') continue;
+      if (lower === 'x-forwarded-for') {
+        xff = xff === undefined ? value : `${xff}, ${value}`;
+        continue;
+      }
+      if (lower === 'x-forwarded-host') {
+        xfh ??= value;
+        continue;
+      }
+      if (lower === 'host') host ??= value;
+      else if (lower === 'content-length') hasLength = true;
+    }
+    head += `${name}: ${value}\r\n`;
   }
   const remote = req.socket.remoteAddress ?? '';
-  const prior = raw['x-forwarded-for'];
-  h['x-forwarded-for'] = prior ? `${prior}, ${remote}` : remote;
-  h['x-forwarded-proto'] = 'http';
-  if (raw.host !== undefined) h['x-forwarded-host'] = raw.host;
-  return h;
+  if (host === undefined) head += `host: 127.0.0.1:${port}\r\n`;
+  head += `x-forwarded-for: ${xff ? `${xff}, ${remote}` : remote}\r\nx-forwarded-proto: http\r\n`;
+  const fh = host ?? xfh;
+  if (fh !== undefined) head += `x-forwarded-host: ${fh}\r\n`;
+  if (body && !hasLength) head += 'transfer-encoding: chunked\r\n';
+  return `${head}\r\n`;
+}
+
+/** Streams the client's request body upstream, re-chunking it when it came without a length. */
+function sendBody(req: http.IncomingMessage, up: UpstreamConnection): void {
+  const chunked = req.headers['content-length'] === undefined;
+  const resume = (): void => {
+    req.resume();
+  };
+  req.on('data', (c: Buffer) => {
+    if (c.length === 0) return;
+    let ok: boolean;
+    if (chunked) {
+      up.write(`${c.length.toString(16)}\r\n`);
+      up.write(c);
+      ok = up.write('\r\n');
+    } else ok = up.write(c);
+    if (!ok) {
+      req.pause();
+      up.socket.once('drain', resume);
+    }
+  });
+  req.on('end', () => {
+    if (chunked) up.write('0\r\n\r\n');
+    up.endBody();
+  });
 }
 
 function responseHeaders(raw: string[], setCookie: string | undefined): string[] {
@@ -75,14 +126,7 @@ function responseHeaders(raw: string[], setCookie: string | undefined): string[]
 export class Router {
   readonly server: http.Server;
   private readonly opts: RouterOptions;
-  private readonly agent = new http.Agent({
-    keepAlive: true,
-    maxSockets: 512,
-    maxFreeSockets: 512,
-    scheduling: 'lifo',
-    // why: forwarded to net.createConnection; Nagle on upstream sockets delays small answers
-    noDelay: true,
-  } as http.AgentOptions);
+  private readonly pool = new UpstreamPool();
   private readonly sockets = new Set<net.Socket>();
 
   constructor(opts: RouterOptions) {
@@ -112,7 +156,7 @@ export class Router {
     return new Promise((resolve) => {
       this.server.close(() => resolve());
       for (const s of this.sockets) s.destroy();
-      this.agent.destroy();
+      this.pool.destroy();
     });
   }
 
@@ -163,62 +207,86 @@ export class Router {
       }
     };
     const body = hasBody(req);
-    const up = http.request({
-      host: '127.0.0.1',
-      port: inst.port,
-      method: req.method,
-      path: req.url,
-      headers: upstreamHeaders(req),
-      agent: this.agent,
-    });
-    up.on('response', (ur) => {
-      const status = ur.statusCode ?? 502;
-      res.writeHead(status, ur.statusMessage, responseHeaders(ur.rawHeaders, setCookie));
-      ur.pipe(res);
-      ur.on('end', () => {
+    let finished = false;
+    const up = this.pool.acquire(inst.port, performance.now());
+    const onClose = (): void => {
+      if (!finished) {
+        finished = true;
+        up.abort();
         release();
-        target.metrics.record(performance.now() - t0, status, Date.now());
-      });
-      ur.on('error', () => {
-        release();
-        target.metrics.record(performance.now() - t0, 502, Date.now());
-        res.destroy();
-      });
-    });
-    up.on('error', (err: NodeJS.ErrnoException) => {
-      release();
-      if (res.headersSent || res.destroyed) {
-        res.destroy();
+      }
+    };
+    const resumeUpstream = (): void => {
+      up.socket.resume();
+    };
+    up.begin(
+      requestHead(req, inst.port, body),
+      {
+        onHead: (status, statusText, headers) => {
+          res.writeHead(status, statusText, responseHeaders(headers, setCookie));
+        },
+        onData: (chunk) => {
+          if (!res.write(chunk)) {
+            up.socket.pause();
+            res.once('drain', resumeUpstream);
+          }
+        },
+        onEnd: () => {
+          finished = true;
+          res.off('close', onClose);
+          release();
+          res.end();
+          target.metrics.record(performance.now() - t0, res.statusCode, Date.now());
+        },
+        onError: (err) => {
+          finished = true;
+          res.off('close', onClose);
+          release();
+          if (res.headersSent || res.destroyed) {
+            target.metrics.record(performance.now() - t0, 502, Date.now());
+            res.destroy();
+            return;
+          }
+          this.failed(req, res, target, inst, attempt, t0, setCookie, body, err);
+        },
+      },
+      req.method === 'HEAD',
+      !body,
+    );
+    res.on('close', onClose);
+    if (body) sendBody(req, up);
+  }
+
+  private failed(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    target: RoutingTarget,
+    inst: Instance,
+    attempt: number,
+    t0: number,
+    setCookie: string | undefined,
+    body: boolean,
+    err: NodeJS.ErrnoException,
+  ): void {
+    const method = req.method ?? 'GET';
+    if (attempt < MAX_ATTEMPTS && !body && IDEMPOTENT.has(method) && RETRY_CODES.has(err.code ?? '')) {
+      // a stale keep-alive socket or an instance that just went away: try another one
+      const table = this.opts.table();
+      const next =
+        pickInstance(target, inst) !== undefined ? target : (pickTarget(table, undefined) ?? target);
+      const nextInst = pickInstance(next, inst) ?? (err.code === 'ECONNREFUSED' ? undefined : inst);
+      if (nextInst !== undefined) {
+        this.forward(req, res, next, nextInst, attempt + 1, t0, setCookie);
         return;
       }
-      const method = req.method ?? 'GET';
-      if (attempt < MAX_ATTEMPTS && !body && IDEMPOTENT.has(method) && RETRY_CODES.has(err.code ?? '')) {
-        // a stale keep-alive socket or an instance that just went away: try another one
-        const table = this.opts.table();
-        const next =
-          pickInstance(target, inst) !== undefined ? target : (pickTarget(table, undefined) ?? target);
-        const nextInst = pickInstance(next, inst) ?? (err.code === 'ECONNREFUSED' ? undefined : inst);
-        if (nextInst !== undefined) {
-          this.forward(req, res, next, nextInst, attempt + 1, t0, setCookie);
-          return;
-        }
-      }
-      target.metrics.record(performance.now() - t0, 502, Date.now());
-      const text = `502 Bad Gateway: instance ${inst.id} on port ${inst.port} failed: ${err.code ?? err.message}\n`;
-      res.writeHead(502, {
-        'content-type': 'text/plain; charset=utf-8',
-        'content-length': Buffer.byteLength(text),
-      });
-      res.end(text);
+    }
+    target.metrics.record(performance.now() - t0, 502, Date.now());
+    const text = `502 Bad Gateway: instance ${inst.id} on port ${inst.port} failed: ${err.code ?? err.message}\n`;
+    res.writeHead(502, {
+      'content-type': 'text/plain; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
     });
-    res.on('close', () => {
-      if (!res.writableFinished) {
-        up.destroy();
-        release();
-      }
-    });
-    if (body) req.pipe(up);
-    else up.end();
+    res.end(text);
   }
 
   private upgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {

@@ -13,19 +13,21 @@ import { runStep } from './run.js';
 import type { StepKind } from './step-kind.js';
 import { waitStep } from './wait.js';
 
-// why: kinds have different parameter types; the engine only passes each its own validated params.
-// biome-ignore lint/suspicious/noExplicitAny: heterogeneous registry, see above
-const kinds: StepKind<any>[] = [
-  runStep,
-  checkStep,
-  httpStep,
-  waitStep,
-  approveStep,
-  notifyStep,
-  migrateStep,
-  deployStep,
-  gateStep,
-  loadStep,
+// Each kind has its own parameter type; the engine only ever passes a kind the params its own
+// schema produced, so the registry holds them type-erased.
+const erase = <P>(kind: StepKind<P>) => kind as unknown as StepKind<unknown>;
+
+const kinds: StepKind<unknown>[] = [
+  erase(runStep),
+  erase(checkStep),
+  erase(httpStep),
+  erase(waitStep),
+  erase(approveStep),
+  erase(notifyStep),
+  erase(migrateStep),
+  erase(deployStep),
+  erase(gateStep),
+  erase(loadStep),
 ];
 
 export const stepKinds: ReadonlyMap<string, StepKind<unknown>> = new Map(kinds.map((k) => [k.kind, k]));

@@ -21,7 +21,7 @@ program
   )
   .option('-f, --file <path>', 'plan file', 'rollgate.yaml')
   .option('--json', 'machine-readable output (NDJSON events for long commands)', false)
-  .showHelpAfterError()
+  .showHelpAfterError('(add --help for usage and examples)')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 

@@ -58,10 +58,11 @@ export const deployParamsSchema = z.strictObject({
     .meta({ description: 'blueGreen: switch without `rollgate promote` (default true)' }),
   prePromotionAnalysis: analysisRefSchema.optional(),
   postPromotionAnalysis: analysisRefSchema.optional(),
-  background: z.strictObject({ gate: z.string() }).optional().meta({
-    description:
-      'A gate measured for as long as the new release takes traffic; fail aborts and rolls back at once (even during a pause), inconclusive waits for `rollgate promote` unless onInconclusive: fail',
-  }),
+  // Measured while the new release takes traffic (canary and rolling: from the first weight above 0
+  // until promotion; blueGreen: after the switch, through postPromotionAnalysis and most of
+  // scaleDownDelay); see background-analysis.ts. No .meta description: schema.json and the README
+  // reference are generated from it and owned by the lead.
+  background: z.strictObject({ gate: z.string() }).optional(),
 });
 
 export type DeployParams = z.output<typeof deployParamsSchema>;

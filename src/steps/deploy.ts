@@ -27,6 +27,11 @@ export function loadAnalyzer(): Promise<Analyzer> {
 }
 
 function describeParams(p: DeployParams): string {
+  const background = p.background ? `; background analysis ${p.background.gate}` : '';
+  return describeStrategy(p) + background;
+}
+
+function describeStrategy(p: DeployParams): string {
   if (p.strategy === 'canary') {
     const steps = (p.steps ?? [{ setWeight: 100 }])
       .map((s) =>

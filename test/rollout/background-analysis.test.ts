@@ -122,7 +122,7 @@ describe('background analysis', () => {
     });
   }
 
-  it('holds the rollout for a person when the background gate is inconclusive; abort rolls back', async () => {
+  it('holds the rollout for a person when the background gate is inconclusive; promote resumes it, abort rolls back', async () => {
     // no load: the canary answers nothing, so the gate has no data, and no data is never a pass
     const events: Recorded[] = [];
     const gate = errorRate();
@@ -150,7 +150,20 @@ describe('background analysis', () => {
     expect(
       events.find((e) => e.kind === 'analysis.verdict' && e.data.label === 'background analysis')?.data,
     ).toMatchObject({ verdict: 'inconclusive' });
-    await sendCommand(await ensureAgent(home), env, 'abort', 'tester');
+    // promote: a person says go on; the rollout resumes and the background analysis starts again
+    const h = await ensureAgent(home);
+    await sendCommand(h, env, 'promote', 'tester');
+    await waitFor('the second background hold', async () => {
+      const holds = events.filter(
+        (e) => e.kind === 'rollout.paused' && /background gate/.test(String(e.data.reason)),
+      );
+      return holds.length >= 2 ? holds : undefined;
+    });
+    expect(events.some((e) => e.kind === 'rollout.resumed' && e.data.by === 'rollgate promote')).toBe(true);
+    expect(
+      events.filter((e) => e.kind === 'analysis.started' && e.data.label === 'background analysis'),
+    ).toHaveLength(2);
+    await sendCommand(h, env, 'abort', 'tester');
     const err = await run;
     expect(err).toBeInstanceOf(RollgateError);
     expect((err as RollgateError).code).toBe('CANCELLED');
@@ -183,6 +196,39 @@ describe('background analysis', () => {
       /background analysis: gate slo fail: .*onInconclusive: fail/,
     );
     await expectBackOnStable('2.0.3');
+  });
+
+  it('blue-green: a failing background gate after the switch puts all traffic back on blue', async () => {
+    const bgEnv = 'bluegreen';
+    const bgPort = await freePort();
+    const opts = (version: string, params: DeployParams, extra: Parameters<typeof rolloutOptions>[5] = {}) =>
+      rolloutOptions(home, bgEnv, bgPort, version, params, extra);
+    await runRollout(opts('1.0.0', { strategy: 'blueGreen' }));
+    const load = startLoad(bgPort, 4);
+    const events: Recorded[] = [];
+    const err = await runRollout(
+      opts(
+        '2.0.0',
+        { strategy: 'blueGreen', scaleDownDelay: '10m', background: { gate: 'slo' } },
+        { env: { DEMO_ERROR_RATE: '0.3' }, analyzer: analyze, gates: { slo: errorRate() }, events },
+      ),
+    ).catch((e: unknown) => e);
+    await load.stop();
+    expect(err).toBeInstanceOf(RollgateError);
+    expect((err as RollgateError).details).toMatchObject({ rolledBack: true });
+    expect((err as RollgateError).message).toMatch(
+      /background analysis: gate slo fail: .*traffic switched back to 1\.0\.0/,
+    );
+    const promoted = indexOf(events, (e) => e.kind === 'rollout.promoted');
+    const watching = indexOf(events, (e) => e.kind === 'rollout.watching');
+    const aborted = indexOf(events, (e) => e.kind === 'rollout.aborted');
+    expect(promoted).toBeGreaterThanOrEqual(0);
+    expect(watching).toBeGreaterThan(promoted);
+    expect(aborted).toBeGreaterThan(watching);
+    const status = await getEnvironmentStatus(home, bgEnv);
+    expect(status.find((r) => r.version === '1.0.0')).toMatchObject({ weight: 100, state: 'stable' });
+    expect(status.find((r) => r.version === '2.0.0')?.weight ?? 0).toBe(0);
+    expect(await versionsOf(bgPort, 20)).toEqual({ '1.0.0': 20 });
   });
 
   it('lets a healthy canary through: the background gate passes when the rollout ends', async () => {

@@ -157,7 +157,8 @@ export class BackgroundAnalysis {
       } finally {
         s.signal.removeEventListener('abort', onAbort);
       }
-      if (run.stopping) return; // finish() decides on this verdict
+      // finish() decides on this verdict; a cancelled deploy decides nothing
+      if (run.stopping || s.signal.aborted) return;
       const decision = await this.recordVerdict(run.result, false);
       if (decision === 'fail') s.interrupt(this.failureOf(run.result));
       else if (decision === 'inconclusive') {
@@ -178,18 +179,21 @@ export class BackgroundAnalysis {
     atEnd: boolean,
   ): Promise<'pass' | 'fail' | 'inconclusive'> {
     const s = this.o.session;
+    // the verdict the rollout acts on (an analyzer may leave onInconclusive: fail to the caller)
+    const verdict =
+      result.verdict === 'inconclusive' && this.gate?.onInconclusive === 'fail' ? 'fail' : result.verdict;
     await s.record('analysis.verdict', {
       gate: this.name,
       label: LABEL,
       background: true,
       ...(atEnd && { stoppedAtEnd: true }),
       ...result,
+      verdict,
+      ...(verdict !== result.verdict && { analyzerVerdict: result.verdict }),
       at: new Date().toISOString(),
     });
     s.log(`${LABEL}: gate ${this.name} ${result.verdict}: ${result.reason}`);
-    if (result.verdict === 'pass') return 'pass';
-    if (result.verdict === 'fail' || this.gate?.onInconclusive === 'fail') return 'fail';
-    return 'inconclusive';
+    return verdict;
   }
 
   private failureOf(result: AnalysisResult): RollgateError {

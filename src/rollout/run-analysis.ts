@@ -61,10 +61,21 @@ export async function runAnalysis(
   }
   await watcher;
   if (watchError !== undefined) throw watchError;
-  await s.record('analysis.verdict', { gate: gateName, label, ...result, at: new Date().toISOString() });
+  // the verdict the rollout acts on: an analyzer that does not apply onInconclusive: fail itself
+  // (the record-only default) must still be recorded, and notified, as a failure
+  const verdict =
+    result.verdict === 'inconclusive' && gate.onInconclusive === 'fail' ? 'fail' : result.verdict;
+  await s.record('analysis.verdict', {
+    gate: gateName,
+    label,
+    ...result,
+    verdict,
+    ...(verdict !== result.verdict && { analyzerVerdict: result.verdict }),
+    at: new Date().toISOString(),
+  });
   s.log(`${label}: gate ${gateName} ${result.verdict}: ${result.reason}`);
-  if (result.verdict === 'pass') return;
-  if (result.verdict === 'fail' || gate.onInconclusive === 'fail') {
+  if (verdict === 'pass') return;
+  if (verdict === 'fail') {
     throw new RollgateError('STEP_FAILED', `${label}: gate ${gateName} ${result.verdict}: ${result.reason}`);
   }
   s.log(`${label}: inconclusive; waiting for rollgate promote or rollgate abort --env ${s.environment}`);

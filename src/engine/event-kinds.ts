@@ -24,6 +24,7 @@ export const EventKind = {
   stepSkipped: 'step.skipped',
   rollbackStarted: 'rollback.started',
   rollbackFinished: 'rollback.finished',
+  rollbackSkipped: 'rollback.skipped',
   notificationSent: 'notification.sent',
 } as const;
 

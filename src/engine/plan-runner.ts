@@ -6,6 +6,13 @@ import type { Plan, PlanPhase, PlanStep } from '../plan/types.js';
 import { RollgateError } from '../shared/errors.js';
 import type { RunStatus } from '../store/store.js';
 import { EventKind } from './event-kinds.js';
+import {
+  classifyDeployFailure,
+  hooksWanted,
+  promotedRelease,
+  type RollbackTrigger,
+  rollBackRelease,
+} from './rollback-policy.js';
 import type { RunScope } from './run-scope.js';
 import { type PhaseOutcome, schedulePhases } from './scheduler.js';
 import { runStep, type StepResult } from './step-runner.js';
@@ -24,6 +31,7 @@ export async function runPlan(
 ): Promise<{ status: RunStatus; reason?: string }> {
   let firstFailure: { step: PlanStep; result: StepResult } | undefined;
   let rolledBack = false;
+  const promoted: { version: string; previous: string | null }[] = [];
   const runOne = async (step: PlanStep): Promise<StepResult> => {
     if (progress.succeeded.has(step.key)) {
       await scope.record(step.key, EventKind.stepSkipped, {
@@ -32,6 +40,10 @@ export async function runPlan(
       return { status: 'succeeded' };
     }
     const r = await runStep(scope, step, progress.nextAttempt.get(step.key) ?? 1);
+    if (r.status === 'succeeded') {
+      const release = await promotedRelease(scope, step);
+      if (release) promoted.push(release);
+    }
     if (r.status === 'failed' || r.status === 'timed_out' || r.status === 'cancelled') {
       if (r.error.details?.rolledBack === true) rolledBack = true;
       if (!firstFailure && r.status !== 'cancelled' && !r.continued) firstFailure = { step, result: r };
@@ -97,9 +109,20 @@ export async function runPlan(
   if (failure && 'error' in failure.result && failure.result.error.code === 'REJECTED') {
     return { status: 'rejected', reason: failure.result.error.message };
   }
-  const trigger = rolledBack ? 'deploy' : 'step-failure';
-  if (plan.rollback.hooks.length > 0 && (rolledBack || plan.rollback.on.includes('step-failure'))) {
-    await runRollbackHooks(scope, plan, trigger, reason);
+  let trigger: RollbackTrigger = 'step-failure';
+  if (rolledBack && failure) trigger = await classifyDeployFailure(scope, failure.step.key);
+  else if (plan.rollback.on.includes('step-failure')) {
+    // a later step failed after this run promoted a release: put the one it replaced back
+    const last = promoted.at(-1);
+    if (last?.previous) rolledBack = await rollBackRelease(scope, last.version, last.previous, reason);
+  }
+  if (hooksWanted(plan, trigger)) await runRollbackHooks(scope, plan, trigger, reason);
+  else if (plan.rollback.hooks.length > 0) {
+    await scope.record(null, EventKind.rollbackSkipped, {
+      trigger,
+      on: plan.rollback.on,
+      reason: `${trigger} is not in rollback.on`,
+    });
   }
   return { status: rolledBack ? 'rolled_back' : 'failed', reason: scope.redactor.text(reason) };
 }

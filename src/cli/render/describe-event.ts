@@ -47,6 +47,14 @@ export function describeEvent(e: EventRecord): string | undefined {
       return `${step}skipped: ${str(d.reason)}`;
     case 'rollback.started':
       return `rollback: running ${str(d.hooks)} hook(s) (${str(d.trigger)})`;
+    case 'rollback.release':
+      return d.phase === 'started'
+        ? `rollback: putting ${str(d.to)} back in place of ${str(d.from)}`
+        : d.phase === 'finished'
+          ? `rollback: all traffic on ${str(d.to)}${d.instant ? ' (instant)' : ''}`
+          : `rollback of the release FAILED: ${str(d.error)}`;
+    case 'rollback.skipped':
+      return `rollback hooks not run: ${str(d.reason)}`;
     case 'rollback.finished':
       return `rollback hooks finished (${str(d.failed)} failed)`;
     case 'notification.sent':

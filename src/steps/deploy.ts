@@ -3,28 +3,10 @@
 // and the step throws STEP_FAILED with details.rolledBack.
 
 import type { ServiceSpec } from '../agent/types.js';
-import { type Analyzer, recordOnlyAnalyzer } from '../rollout/analysis-hook.js';
 import { type DeployParams, deployParamsSchema } from '../rollout/deploy-params.js';
 import { runRollout } from '../rollout/run-rollout.js';
 import { healthDeadlineMs, resolveServiceSpec, resolveTargetSpec } from '../rollout/service-spec.js';
 import { defineStepKind } from './step-kind.js';
-
-let analyzerPromise: Promise<Analyzer> | undefined;
-
-/** The analysis package's analyzer when it is available, else the record-only default. */
-export function loadAnalyzer(): Promise<Analyzer> {
-  analyzerPromise ??= (async () => {
-    // why: a computed specifier keeps this module compiling while the analysis package evolves
-    const specifier = '../analysis/analyzer.js';
-    try {
-      const mod = (await import(specifier)) as { analyze?: Analyzer };
-      return typeof mod.analyze === 'function' ? mod.analyze : recordOnlyAnalyzer;
-    } catch {
-      return recordOnlyAnalyzer;
-    }
-  })();
-  return analyzerPromise;
-}
 
 function describeParams(p: DeployParams): string {
   const background = p.background ? `; background analysis ${p.background.gate}` : '';
@@ -59,7 +41,8 @@ export const deployStep = defineStepKind<DeployParams>({
   async execute(ctx, params) {
     const service: ServiceSpec = resolveServiceSpec(ctx.plan, (v) => ctx.interpolate(v), ctx.planDir);
     const target = resolveTargetSpec(ctx.plan, ctx.environment);
-    const analyzer = await loadAnalyzer();
+    // loaded when a deploy runs: the analysis package and its providers are not needed to validate
+    const { analyze: analyzer } = await import('../analysis/analyzer.js');
     const result = await runRollout({
       home: ctx.home,
       environment: ctx.environment,

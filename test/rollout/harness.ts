@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServiceSpec } from '../../src/agent/types.js';
-import { recordOnlyAnalyzer } from '../../src/rollout/analysis-hook.js';
+import type { Analyzer } from '../../src/rollout/analysis-hook.js';
 import type { DeployParams } from '../../src/rollout/deploy-params.js';
 import type { RolloutOptions } from '../../src/rollout/run-rollout.js';
 
@@ -189,3 +189,31 @@ export async function versionsOf(port: number, n: number): Promise<Record<string
   agent.destroy();
   return counts;
 }
+
+/** A stand-in analyzer for rollout tests that do not judge: waits the window, records it, answers inconclusive. */
+export const recordOnlyAnalyzer: Analyzer = async (req) => {
+  const from = Date.now();
+  await new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, Math.max(0, req.durationMs));
+    req.signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+  await req.record('analysis.window', {
+    gate: req.gateName,
+    from,
+    to: Date.now(),
+    canary: req.canaryVersion,
+    stable: req.stableVersion,
+    note: 'no analyzer configured: window recorded only',
+  });
+  return {
+    verdict: 'inconclusive',
+    reason: `gate ${req.gateName}: no analyzer available, window recorded only`,
+  };
+};

@@ -3,7 +3,7 @@
 
 import type { EventRecord } from '../store/store.js';
 import type { GateEvaluation } from './gates.js';
-import type { Decision, DecisionRule, RunReport } from './report-model.js';
+import type { Decision, DecisionRule, RuleState, RunReport } from './report-model.js';
 
 export const decisionRuleText =
   'GO only when every rule holds or does not apply. A broken rule makes it NO-GO; so does a rule the recorded evidence cannot decide (unverified).';
@@ -76,25 +76,19 @@ export function decide(
   const m = s.migrations;
   const unverifiedMigrations = m.applied.filter((a) => a.verified !== null && !a.verified.value);
   const backup = m.backups.find((b) => !b.skipped && b.verified.value);
+  const [migrationState, migrationDetail]: [RuleState, string] =
+    m.failures.length || unverifiedMigrations.length
+      ? ['broken', 'a migration failed or its verification failed']
+      : m.applied.length === 0
+        ? ['not applicable', 'no migration was applied']
+        : backup
+          ? ['holds', 'migrations applied after a verified backup']
+          : ['unverified', 'migrations applied without backup evidence'];
   rules.push({
     id: 'migrations-safe',
     rule: 'No migration failed, and applied migrations have a verified backup taken before them.',
-    state:
-      m.failures.length || unverifiedMigrations.length
-        ? 'broken'
-        : m.applied.length === 0
-          ? 'not applicable'
-          : backup
-            ? 'holds'
-            : 'unverified',
-    detail:
-      m.failures.length || unverifiedMigrations.length
-        ? 'a migration failed or its verification failed'
-        : m.applied.length === 0
-          ? 'no migration was applied'
-          : backup
-            ? 'migrations applied after a verified backup'
-            : 'migrations applied without backup evidence',
+    state: migrationState,
+    detail: migrationDetail,
     eventIds: [
       ...m.failures.flatMap((f) => f.error.eventIds),
       ...m.applied.flatMap((a) => a.version.eventIds),

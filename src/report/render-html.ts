@@ -3,8 +3,9 @@
 // figure links to the event it comes from in the evidence list at the end. Prints cleanly.
 
 import type { Cited } from './evidence.js';
-import { fmtBytes, fmtLatency, fmtMs, fmtNumber, fmtSignedPercent } from './format.js';
+import { fmtNumber } from './format.js';
 import type { GateView, RunReport } from './report-model.js';
+import * as sections from './section-rows.js';
 import { type ChartSeries, escapeXml as esc, lineChart } from './svg-chart.js';
 
 const css = `
@@ -31,7 +32,7 @@ function cite<T>(c: Cited<T> | null, show: (v: T) => string = (v) => esc(String(
 
 const code = (s: string) => (s === '' ? '' : `<code>${esc(s)}</code>`);
 
-function table(head: string[], rows: string[][]): string {
+function table({ head, rows }: sections.Section): string {
   if (rows.length === 0) return '<p><em>None recorded.</em></p>';
   return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((x) => `<td>${x}</td>`).join('')}</tr>`)
@@ -40,6 +41,14 @@ function table(head: string[], rows: string[][]): string {
 
 const cls = (state: string, text = state) =>
   `<span class="${esc(state.replace(/\s+/g, '-'))}">${esc(text)}</span>`;
+
+const cells: sections.CellFormat = {
+  cite,
+  code,
+  text: esc,
+  state: (v) => cls(v),
+  claimStatus: (v) => cls(v),
+};
 
 function thresholdOf(condition: string | null): { value: number; label: string } | undefined {
   const m = condition ? /^(<=|<|>=|>)\s*(-?\d+(?:\.\d+)?)$/.exec(condition.trim()) : null;
@@ -117,43 +126,18 @@ export function renderHtml(r: RunReport): string {
     `<h1>Rollgate report: ${code(s.app)} ${code(s.version)} to ${code(s.environment)}</h1>`,
     `<p><span class="decision ${r.decision.decision}">${r.decision.decision}</span> ${esc(r.decision.ruleText)}</p>`,
     '<h2>Summary</h2>',
-    table(
-      ['Field', 'Value'],
-      [
-        ['Run', code(s.runId)],
-        ['Result', cite(s.result)],
-        ['Started', cite(s.startedAt)],
-        ['Finished', cite(s.finishedAt)],
-        ['Duration', cite(s.durationMs, fmtMs)],
-        ['Triggered by', cite(s.triggeredBy, code)],
-        [
-          'Approved by',
-          s.approvedBy.length
-            ? s.approvedBy.map((a) => cite(a, code)).join(', ')
-            : 'nobody (no approval recorded)',
-        ],
-        ['Reason', cite(s.reason, code)],
-      ],
-    ),
+    table({ head: ['Field', 'Value'], rows: sections.summaryRows(s, cells) }),
     '<h2>Go/no-go rules</h2>',
-    table(
-      ['Rule', 'State', 'Detail'],
-      r.decision.rules.map((x) => [
+    table({
+      head: ['Rule', 'State', 'Detail'],
+      rows: r.decision.rules.map((x) => [
         esc(x.rule),
         cite({ value: x.state, eventIds: x.eventIds }, (v) => cls(v)),
         esc(x.detail),
       ]),
-    ),
+    }),
     '<h2>Readiness matrix</h2>',
-    table(
-      ['Kind', 'Name', 'State', 'Evidence (events)'],
-      r.readiness.map((x) => [
-        esc(x.kind),
-        code(x.name),
-        cite(x.state, (v) => cls(v)),
-        x.evidence === null ? 'none' : cite(x.evidence),
-      ]),
-    ),
+    table(sections.readiness(r.readiness, cells)),
     '<h2>Gates</h2>',
   );
   const charts = metricCharts(r.gates);
@@ -164,146 +148,33 @@ export function renderHtml(r: RunReport): string {
       `<h3>Gate ${code(g.gate)} ${g.label ? code(g.label) : ''}: ${g.verdict ? cite(g.verdict, (v) => cls(v === 'pass' ? 'passed' : v === 'fail' ? 'failed' : v, v)) : 'no verdict'}</h3>`,
       `<p>Started ${cite(g.startedAt)}; score ${cite(g.score, fmtNumber)}. ${g.reason ? `Reason: ${cite(g.reason, code)}` : ''}</p>`,
       table(
-        [
-          'Metric',
-          'Measurement',
-          'Time',
-          'Value',
-          'Samples',
-          'Verdict',
-          'Canary median',
-          'Stable median',
-          'p-value',
-          'Effect',
-        ],
-        g.metrics.flatMap((m) =>
-          m.measurements.map((x) => [
-            `${code(m.name)} ${code(m.condition ?? '')}`,
-            cite(x.index),
-            cite(x.time),
-            cite(x.value, fmtNumber),
-            cite(x.sampleCount),
-            cite(x.verdict),
-            cite(x.canaryMedian, fmtNumber),
-            cite(x.stableMedian, fmtNumber),
-            cite(x.pValue, fmtNumber),
-            cite(x.relativeEffect, fmtSignedPercent),
-          ]),
-        ),
+        sections.measurements(g, cells, {
+          metricCell: (m) => `${code(m.name)} ${code(m.condition ?? '')}`,
+          judgeFigures: () => true,
+        }),
       ),
     );
   }
   body.push('<h2>Traffic</h2>', trafficChart(r));
   body.push(
-    table(
-      ['Time', 'Weights', 'Cause'],
-      r.traffic.map((p) => [
-        cite(p.time),
-        Object.entries(p.weights)
-          .map(([v, w]) => `${code(v)} ${cite(w, (n) => `${n}%`)}`)
-          .join(', '),
-        esc(p.cause),
-      ]),
-    ),
+    table(sections.traffic(r.traffic, cells)),
     '<h3>Synthetic load</h3>',
-    table(
-      ['Time', 'URL', 'Requests', 'Errors', 'p50', 'p95', 'p99'],
-      r.load.map((l) => [
-        cite(l.time),
-        code(l.url),
-        cite(l.requests),
-        cite(l.errors),
-        cite(l.p50, fmtLatency),
-        cite(l.p95, fmtLatency),
-        cite(l.p99, fmtLatency),
-      ]),
-    ),
+    table(sections.load(r.load, cells)),
     '<h2>Rollback</h2>',
     r.rollback === null
       ? '<p><em>No rollback was recorded.</em></p>'
-      : table(
-          ['Field', 'Value'],
-          [
-            ['Cause', cite(r.rollback.cause, code)],
-            ['Restored to', cite(r.rollback.restoredTo, code)],
-            ['Time to restore', cite(r.rollback.timeToRestoreMs, fmtMs)],
-            [
-              'Rollback hooks',
-              r.rollback.hooks
-                ? `${cite(r.rollback.hooks.count)} ran, ${cite(r.rollback.hooks.failed)} failed`
-                : 'none ran',
-            ],
-          ],
-        ),
+      : table(sections.rollback(r.rollback, cells)),
     '<h2>Health</h2>',
-    table(
-      ['Time', 'Check', 'OK', 'Detail'],
-      r.health.checks.map((x) => [cite(x.time), code(x.check), cite(x.ok), code(x.detail)]),
-    ),
-    table(
-      ['Time', 'Release', 'Instance', 'Healthy', 'Detail'],
-      r.health.transitions.map((x) => [
-        cite(x.time),
-        code(x.version),
-        code(x.instance),
-        cite(x.healthy),
-        code(x.detail),
-      ]),
-    ),
+    table(sections.healthChecks(r.health.checks, cells)),
+    table(sections.healthTransitions(r.health.transitions, cells)),
     '<h2>Migrations</h2>',
-    table(
-      ['Version', 'File', 'Checksum', 'Duration', 'Statements', 'Verified'],
-      r.migrations.applied.map((m) => [
-        cite(m.version),
-        code(m.file),
-        cite(m.checksum, code),
-        cite(m.durationMs, fmtMs),
-        cite(m.statements),
-        cite(m.verified),
-      ]),
-    ),
-    table(
-      ['Backup', 'Size', 'SHA-256', 'Entries listed by pg_restore', 'Verified'],
-      r.migrations.backups.map((b) => [
-        b.skipped ? 'skipped' : code(b.file),
-        cite(b.sizeBytes, fmtBytes),
-        cite(b.sha256, code),
-        cite(b.tocEntries),
-        cite(b.verified),
-      ]),
-    ),
-    r.migrations.failures.length
-      ? table(
-          ['Version', 'Error'],
-          r.migrations.failures.map((x) => [cite(x.version), cite(x.error, code)]),
-        )
-      : '',
+    table(sections.migrations(r.migrations.applied, cells)),
+    table(sections.backups(r.migrations.backups, cells, 'Backup')),
+    r.migrations.failures.length ? table(sections.migrationFailures(r.migrations.failures, cells)) : '',
     '<h2>Notifications</h2>',
-    table(
-      ['Time', 'Event', 'Target', 'Delivered', 'HTTP status'],
-      r.notifications.map((n) => [
-        cite(n.time),
-        code(n.event),
-        cite(n.target, (t) => `#${t}`),
-        cite(n.ok),
-        cite(n.status),
-      ]),
-    ),
+    table(sections.notifications(r.notifications, cells)),
     '<h2>Claims</h2>',
-    table(
-      ['Claim', 'Status', 'Figure', 'Required', 'How it was judged'],
-      r.claims.map((x) => {
-        const unit =
-          x.unit === 'ms' ? fmtLatency : (n: number) => `${fmtNumber(n)}${x.unit === '%' ? '%' : ''}`;
-        return [
-          code(x.text),
-          cls(x.status),
-          cite(x.figure, unit),
-          x.threshold ? `${esc(x.threshold.op)} ${cite(x.threshold.value, unit)}` : '—',
-          esc(x.explanation),
-        ];
-      }),
-    ),
+    table(sections.claims(r.claims, cells)),
     '<h2>Evidence</h2>',
     '<p>Built only from the events recorded for this run. Every figure links to the events it comes from. A claim with no evidence is UNVERIFIED, never passed.</p>',
     `<ol class="evidence">${r.evidence

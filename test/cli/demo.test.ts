@@ -43,9 +43,16 @@ describe('rollgate demo --fast', () => {
       expect(reports[a.runId].files.map((f: string) => existsSync(join(dir, f)))).toEqual([true, true]);
     expect(reports[a3.runId].decision).toBe('NO-GO');
     // status explains the rollback: which metric, which value against which threshold, and when
-    const status = await runCli(['status', '--env', 'demo', '--json'], { cwd: dir, env: { ROLLGATE_HOME: demo.dir } });
-    const why = JSON.parse(status.stdout).why.map((w: { summary: string }) => w.summary).join('\n');
-    expect(why).toMatch(/gate slo fail: .*error-rate: [\d.]+% > max 1% \(\d+ samples from v3\) at \d{4}-\d\d-\d\dT/);
+    const status = await runCli(['status', '--env', 'demo', '--json'], {
+      cwd: dir,
+      env: { ROLLGATE_HOME: demo.dir },
+    });
+    const why = JSON.parse(status.stdout)
+      .why.map((w: { summary: string }) => w.summary)
+      .join('\n');
+    expect(why).toMatch(
+      /gate slo fail: .*error-rate: [\d.]+% > max 1% \(\d+ samples from v3\) at \d{4}-\d\d-\d\dT/,
+    );
     // every process the demo started is gone: no demo app instance and no agent of this home
     const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
     expect(ps).not.toContain(demo.dir);

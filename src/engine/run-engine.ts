@@ -215,14 +215,14 @@ async function drive(
   const setStatus = async (status: RunStatus) =>
     o.store.updateRun(run.id, { status, heartbeatAt: Date.now() });
   const notifier = createRunNotifier(plan, resolved, run);
+  // A renderer is often a class instance: call its methods on it, never detached.
   const reporter: RunReporter = {
-    ...o.reporter,
     event: (e) => {
       o.reporter.event(e);
       notifier.onEvent(e);
     },
-    log: o.reporter.log,
-    notice: o.reporter.notice,
+    log: (step, line) => o.reporter.log(step, line),
+    notice: (message) => o.reporter.notice(message),
   };
   const scope = new RunScope({
     store: o.store,

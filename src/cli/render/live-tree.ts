@@ -3,6 +3,7 @@
 
 import { formatDuration } from '../../shared/duration.js';
 import type { EventRecord } from '../../store/store.js';
+import { describeEvent } from './describe-event.js';
 import type { Renderer } from './renderers.js';
 import type { Style } from './style.js';
 
@@ -101,7 +102,13 @@ export class LiveTree implements Renderer {
         return;
       default:
         if (e.kind.startsWith('run.') && e.kind !== 'run.created' && e.kind !== 'run.started') {
-          this.above(this.colorFinal(e.kind, `${e.kind}${d.reason ? `: ${String(d.reason)}` : ''}`));
+          this.above(this.colorFinal(e.kind, describeEvent(e) ?? e.kind));
+          return;
+        }
+        // evidence worth seeing as it happens (weights, gate verdicts, aborts) scrolls above the tree
+        if (/^(rollout\.(weight|promoted|aborted)|analysis\.verdict|rollback\.)/.test(e.kind)) {
+          const line = describeEvent(e);
+          if (line) this.above(line);
           return;
         }
     }

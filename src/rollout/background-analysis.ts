@@ -10,6 +10,7 @@ import type { GateConfig } from '../plan/types.js';
 import { RollgateError } from '../shared/errors.js';
 import type { AnalysisResult, Analyzer } from './analysis-hook.js';
 import type { RolloutSession } from './rollout-session.js';
+import { verdictText } from './verdict-text.js';
 
 const LABEL = 'background analysis';
 
@@ -192,15 +193,13 @@ export class BackgroundAnalysis {
       ...(verdict !== result.verdict && { analyzerVerdict: result.verdict }),
       at: new Date().toISOString(),
     });
-    s.log(`${LABEL}: gate ${this.name} ${result.verdict}: ${result.reason}`);
+    s.log(`${LABEL}: ${verdictText(this.name, result)}`);
     return verdict;
   }
 
   private failureOf(result: AnalysisResult): RollgateError {
-    return new RollgateError(
-      'STEP_FAILED',
-      `${LABEL}: gate ${this.name} ${result.verdict}: ${result.reason}`,
-      { details: { gate: this.name, verdict: result.verdict, background: true } },
-    );
+    return new RollgateError('STEP_FAILED', `${LABEL}: ${verdictText(this.name, result)}`, {
+      details: { gate: this.name, verdict: result.verdict, background: true },
+    });
   }
 }

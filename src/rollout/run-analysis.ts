@@ -5,6 +5,7 @@
 import { parseDuration } from '../shared/duration.js';
 import { RollgateError } from '../shared/errors.js';
 import type { StrategyInput } from './deploy-params.js';
+import { verdictText } from './verdict-text.js';
 
 export async function runAnalysis(
   x: StrategyInput,
@@ -73,10 +74,10 @@ export async function runAnalysis(
     ...(verdict !== result.verdict && { analyzerVerdict: result.verdict }),
     at: new Date().toISOString(),
   });
-  s.log(`${label}: gate ${gateName} ${result.verdict}: ${result.reason}`);
+  s.log(`${label}: ${verdictText(gateName, result)}`);
   if (verdict === 'pass') return;
   if (verdict === 'fail') {
-    throw new RollgateError('STEP_FAILED', `${label}: gate ${gateName} ${result.verdict}: ${result.reason}`);
+    throw new RollgateError('STEP_FAILED', `${label}: ${verdictText(gateName, result)}`);
   }
   s.log(`${label}: inconclusive; waiting for rollgate promote or rollgate abort --env ${s.environment}`);
   await s.record('rollout.paused', { reason: `gate ${gateName} inconclusive`, at: new Date().toISOString() });

@@ -121,7 +121,7 @@ describe('canary analysis with the router provider', () => {
     await load.stop();
     expect(err).toBeInstanceOf(RollgateError);
     expect((err as RollgateError).message).toMatch(
-      /background analysis: gate errors fail: .*error-rate: \d+(\.\d+)?% > max 5%/,
+      /background analysis: gate errors fail(ed)?: .*error-rate: \d+(\.\d+)?% > max 5%/,
     );
     expect((err as RollgateError).details).toMatchObject({ rolledBack: true });
     const kinds = events.map((e) => e.kind);

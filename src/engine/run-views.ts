@@ -59,7 +59,9 @@ export async function explainRun(store: Store, runId: string): Promise<FailureEx
     // the gate runner's verdict carries the metrics; the rollout's echo of it does not
     if (e.kind === 'analysis.verdict' && d.verdict !== 'pass' && Array.isArray(d.metrics)) {
       return {
-        summary: `gate ${String(d.gate ?? '')} ${String(d.verdict)}: ${String(d.reason ?? '')}`,
+        summary: String(d.reason ?? '').startsWith(`gate ${String(d.gate)} `)
+          ? String(d.reason)
+          : `gate ${String(d.gate ?? '')} ${String(d.verdict)}: ${String(d.reason ?? '')}`,
         eventId: e.id,
         time: iso(e.time) as string,
         stepKey: e.stepKey,

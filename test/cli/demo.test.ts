@@ -51,7 +51,7 @@ describe('rollgate demo --fast', () => {
       .why.map((w: { summary: string }) => w.summary)
       .join('\n');
     expect(why).toMatch(
-      /gate slo fail: .*error-rate: [\d.]+% > max 1% \(\d+ samples from v3\) at \d{4}-\d\d-\d\dT/,
+      /gate slo fail(ed)?: .*error-rate: [\d.]+% > max 1% \(\d+ samples from v3\) at \d{4}-\d\d-\d\dT/,
     );
     // every process the demo started is gone: no demo app instance and no agent of this home
     const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });

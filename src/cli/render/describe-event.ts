@@ -76,6 +76,8 @@ export function describeEvent(e: EventRecord): string | undefined {
     case 'health.changed':
       return `${step}${str(d.instance)} ${d.healthy ? 'healthy' : 'UNHEALTHY'}: ${str(d.detail)}`;
     case 'analysis.verdict':
+      // the rollout echoes the analyzer's verdict (with a label, without metrics): show it once
+      if (d.label !== undefined && !Array.isArray(d.metrics)) return undefined;
       return `${step}gate ${str(d.gate)}: ${String(d.verdict).toUpperCase()}${d.reason ? ` — ${str(d.reason)}` : ''}`;
     case 'run.succeeded':
       return 'run SUCCEEDED';

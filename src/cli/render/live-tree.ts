@@ -50,6 +50,12 @@ export class LiveTree implements Renderer {
     const d = e.data;
     const phase = typeof d.phase === 'string' ? d.phase : undefined;
     switch (e.kind) {
+      case 'run.created':
+        // a new run (the demo runs several): the previous run's tree stays on screen as it ended
+        this.phases.clear();
+        this.steps.clear();
+        this.drawnLines = 0;
+        break;
       case 'phase.started':
         if (phase) this.phases.set(phase, { label: phase, state: 'running', started: e.time });
         break;
@@ -101,8 +107,13 @@ export class LiveTree implements Renderer {
         this.above(this.style.warn(`waiting for approval: rollgate approve ${e.runId}`));
         return;
       default:
-        if (e.kind.startsWith('run.') && e.kind !== 'run.created' && e.kind !== 'run.started') {
-          this.above(this.colorFinal(e.kind, describeEvent(e) ?? e.kind));
+        if (e.kind.startsWith('run.') && e.kind !== 'run.started') {
+          // the run ended: leave its final tree on screen, then the outcome below it
+          this.redraw();
+          this.drawnLines = 0;
+          this.phases.clear();
+          this.steps.clear();
+          this.out.write(`${this.colorFinal(e.kind, describeEvent(e) ?? e.kind)}\n`);
           return;
         }
         // evidence worth seeing as it happens (weights, gate verdicts, aborts) scrolls above the tree
@@ -130,13 +141,21 @@ export class LiveTree implements Renderer {
   private lines(): string[] {
     const now = Date.now();
     const out: string[] = [];
+    // A line wider than the terminal wraps onto two rows and the redraw would leave a stale copy
+    // behind: every line is cut to the terminal's width.
+    const width = Math.max(20, (this.out.columns ?? 100) - 1);
+    const fit = (text: string, room: number) =>
+      text.length <= room ? text : `${text.slice(0, Math.max(0, room - 1))}…`;
     const fmt = (r: Row, indent: string) => {
       const elapsed = r.started ? formatDuration((r.ended ?? now) - r.started) : '';
       const icon = icons[r.state];
       const colored =
         r.state === 'succeeded' ? this.style.ok(icon) : r.state === 'failed' ? this.style.bad(icon) : icon;
-      const note = r.note && r.state !== 'succeeded' ? this.style.dim(` — ${r.note.slice(0, 80)}`) : '';
-      return `${indent}${colored} ${r.label} ${this.style.dim(elapsed)}${note}`;
+      const fixed = indent.length + icon.length + elapsed.length + 3;
+      const label = fit(r.label, width - fixed);
+      const noteText = r.note && r.state !== 'succeeded' ? ` — ${r.note}` : '';
+      const note = noteText ? this.style.dim(fit(noteText, width - fixed - label.length)) : '';
+      return `${indent}${colored} ${label} ${this.style.dim(elapsed)}${note.length > 0 && width - fixed - label.length > 3 ? note : ''}`;
     };
     for (const [name, row] of this.phases) {
       out.push(fmt(row, ''));
@@ -163,6 +182,6 @@ export class LiveTree implements Renderer {
 
   close(): void {
     clearInterval(this.timer);
-    this.redraw();
+    if (this.drawnLines > 0) this.redraw();
   }
 }

@@ -12,7 +12,7 @@ const httpSchema = z.union([
     status: z
       .union([z.number().int(), z.array(z.number().int())])
       .optional()
-      .meta({ description: 'Expected status (default: any 2xx)' }),
+      .meta({ description: 'Expected status (default: every 2xx status)' }),
     bodyContains: z.string().optional(),
     headers: z.record(z.string(), z.string()).optional(),
     body: z.string().optional(),

@@ -1,11 +1,9 @@
-// The shared Store for servers and teams: PostgreSQL through a `pg` Pool (ROLLGATE_DATABASE_URL).
-// int8 columns are parsed to JS numbers per pool (epoch ms and event ids stay far below 2^53), so
-// other users of `pg` in the process are unaffected. Locks are taken with INSERT .. ON CONFLICT
-// DO NOTHING then SELECT .. FOR UPDATE in one transaction, so concurrent acquirers serialise.
+// The shared Store for servers and teams: PostgreSQL (ROLLGATE_DATABASE_URL) through the pool in
+// postgres-pool.ts. Locks are taken with INSERT .. ON CONFLICT DO NOTHING then SELECT .. FOR UPDATE
+// in one transaction, so concurrent acquirers serialise.
 
-import pg from 'pg';
 import { RollgateError } from '../shared/errors.js';
-import { describeDatabaseUrl, scrubPassword } from './database-url.js';
+import { PostgresPool } from './postgres-pool.js';
 import {
   decideLock,
   type EventRow,
@@ -45,36 +43,23 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
 }
 
-const INT8_OID = 20;
 /** Advisory lock key serialising schema migrations across processes ("RGSM"). */
 const SCHEMA_LOCK_KEY = 0x5247534d;
 /** Advisory lock class for per-run event appends ("RGEV"), so ids become visible in id order. */
 const EVENT_LOCK_CLASS = 0x52474556;
 
-const types = {
-  getTypeParser: ((oid: number, format?: string) =>
-    oid === INT8_OID
-      ? (v: string) => Number(v)
-      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
-};
-
 export class PostgresStore implements Store {
   readonly label: string;
-  private readonly url: string;
-  private readonly pool: pg.Pool;
+  private readonly db: PostgresPool;
   private closed = false;
 
   constructor(options: PostgresStoreOptions) {
-    this.url = options.url;
-    this.label = describeDatabaseUrl(options.url);
-    this.pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10, types });
-    // why: an idle client losing its connection emits 'error' on the pool; unhandled it would kill
-    // the process. The next query reports the problem as a STORE_ERROR instead.
-    this.pool.on('error', () => {});
+    this.db = new PostgresPool(options.url, options.maxConnections ?? 10);
+    this.label = this.db.label;
   }
 
   async init(): Promise<void> {
-    await this.transaction('apply schema migrations', async (c) => {
+    await this.db.transaction('apply schema migrations', async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK_KEY]);
       await c.query(schemaVersionTable);
       const { rows } = await c.query<{ v: number | null }>(
@@ -98,11 +83,11 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.pool.end();
+    await this.db.pool.end();
   }
 
   async createRun(run: NewRun): Promise<RunRecord> {
-    await this.query(
+    await this.db.query(
       'create run',
       `INSERT INTO runs (id, app, environment, version, status, plan_path, plan_text, inputs, user_name, owner,
          created_at)
@@ -124,7 +109,7 @@ export class PostgresStore implements Store {
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {
-    const { rows } = await this.query<RunRow>('read run', 'SELECT * FROM runs WHERE id = $1', [id]);
+    const { rows } = await this.db.query<RunRow>('read run', 'SELECT * FROM runs WHERE id = $1', [id]);
     return rows[0] === undefined ? undefined : runFromRow(rows[0]);
   }
 
@@ -142,7 +127,7 @@ export class PostgresStore implements Store {
       return;
     }
     values.push(id);
-    const res = await this.query(
+    const res = await this.db.query(
       'update run',
       `UPDATE runs SET ${sets.join(', ')} WHERE id = $${values.length}`,
       values,
@@ -163,7 +148,7 @@ export class PostgresStore implements Store {
       where.push(`status = ANY($${values.length}::text[])`);
     }
     values.push(filter.limit ?? 50);
-    const { rows } = await this.query<RunRow>(
+    const { rows } = await this.db.query<RunRow>(
       'list runs',
       `SELECT * FROM runs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY created_at DESC, seq DESC LIMIT $${values.length}`,
@@ -176,7 +161,7 @@ export class PostgresStore implements Store {
     a: Omit<StepAttemptRecord, 'finishedAt' | 'exitCode' | 'error' | 'status'>,
   ): Promise<void> {
     try {
-      await this.pool.query(
+      await this.db.pool.query(
         `INSERT INTO step_attempts (run_id, step_key, attempt, status, started_at) VALUES ($1, $2, $3, 'running', $4)`,
         [a.runId, a.stepKey, a.attempt, a.startedAt],
       );
@@ -184,7 +169,7 @@ export class PostgresStore implements Store {
       const code = (cause as { code?: unknown }).code;
       if (code === '23505') throw duplicateAttempt(a, cause);
       if (code === '23503') throw notFound('run', a.runId);
-      throw this.storeError('start step attempt', cause);
+      throw this.db.storeError('start step attempt', cause);
     }
   }
 
@@ -194,7 +179,7 @@ export class PostgresStore implements Store {
     attempt: number,
     result: { status: StepStatus; finishedAt: number; exitCode?: number | null; error?: string | null },
   ): Promise<void> {
-    const res = await this.query(
+    const res = await this.db.query(
       'finish step attempt',
       `UPDATE step_attempts SET status = $1, finished_at = $2, exit_code = $3, error = $4
        WHERE run_id = $5 AND step_key = $6 AND attempt = $7`,
@@ -212,7 +197,7 @@ export class PostgresStore implements Store {
   }
 
   async listStepAttempts(runId: string): Promise<StepAttemptRecord[]> {
-    const { rows } = await this.query<StepAttemptRow>(
+    const { rows } = await this.db.query<StepAttemptRow>(
       'list step attempts',
       'SELECT * FROM step_attempts WHERE run_id = $1 ORDER BY started_at, step_key, attempt',
       [runId],
@@ -224,7 +209,7 @@ export class PostgresStore implements Store {
     // why: identity values are handed out before commit, so two concurrent appends could become
     // visible out of id order and a tailing reader (afterId) would skip one. A per-run advisory
     // lock held until commit makes ids of one run visible strictly in order, in one round trip.
-    const { rows } = await this.query<{ id: number }>(
+    const { rows } = await this.db.query<{ id: number }>(
       'append event',
       `WITH serial AS (SELECT pg_advisory_xact_lock($1, hashtext(COALESCE($3::text, ''))))
        INSERT INTO events (time, run_id, step_key, kind, source, data)
@@ -241,7 +226,7 @@ export class PostgresStore implements Store {
       ],
     );
     const id = rows[0]?.id;
-    if (id === undefined) throw this.storeError('append event', new Error('no id returned'));
+    if (id === undefined) throw this.db.storeError('append event', new Error('no id returned'));
     return { ...event, id };
   }
 
@@ -266,7 +251,7 @@ export class PostgresStore implements Store {
       values.push(filter.limit);
       limit = `LIMIT $${values.length}`;
     }
-    const { rows } = await this.query<EventRow>(
+    const { rows } = await this.db.query<EventRow>(
       'list events',
       `SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY id ${limit}`,
       values,
@@ -281,7 +266,7 @@ export class PostgresStore implements Store {
     now: number,
   ): Promise<LockResult> {
     const expiresAt = now + ttlMs;
-    return this.transaction('acquire lock', async (c) => {
+    return this.db.transaction('acquire lock', async (c) => {
       // why: a row deleted (released) between our two statements means the lock became free; retry.
       for (let attempt = 0; attempt < 10; attempt++) {
         const inserted = await c.query<LockRow>(
@@ -316,7 +301,7 @@ export class PostgresStore implements Store {
   }
 
   async renewLock(environment: string, runId: string, ttlMs: number, now: number): Promise<boolean> {
-    const res = await this.query(
+    const res = await this.db.query(
       'renew lock',
       'UPDATE locks SET expires_at = $3 WHERE environment = $1 AND run_id = $2',
       [environment, runId, now + ttlMs],
@@ -325,21 +310,21 @@ export class PostgresStore implements Store {
   }
 
   async releaseLock(environment: string, runId: string): Promise<void> {
-    await this.query('release lock', 'DELETE FROM locks WHERE environment = $1 AND run_id = $2', [
+    await this.db.query('release lock', 'DELETE FROM locks WHERE environment = $1 AND run_id = $2', [
       environment,
       runId,
     ]);
   }
 
   async getLock(environment: string): Promise<LockRecord | undefined> {
-    const { rows } = await this.query<LockRow>('read lock', 'SELECT * FROM locks WHERE environment = $1', [
+    const { rows } = await this.db.query<LockRow>('read lock', 'SELECT * FROM locks WHERE environment = $1', [
       environment,
     ]);
     return rows[0] === undefined ? undefined : lockFromRow(rows[0]);
   }
 
   async upsertRelease(release: ReleaseRecord): Promise<void> {
-    await this.query(
+    await this.db.query(
       'save release',
       `INSERT INTO releases (environment, version, run_id, state, created_at, updated_at, data)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -358,60 +343,11 @@ export class PostgresStore implements Store {
   }
 
   async listReleases(environment: string): Promise<ReleaseRecord[]> {
-    const { rows } = await this.query<ReleaseRow>(
+    const { rows } = await this.db.query<ReleaseRow>(
       'list releases',
       'SELECT * FROM releases WHERE environment = $1 ORDER BY created_at DESC, version DESC',
       [environment],
     );
     return rows.map(releaseFromRow);
-  }
-
-  private async query<R extends pg.QueryResultRow = pg.QueryResultRow>(
-    operation: string,
-    sql: string,
-    values: unknown[],
-  ): Promise<pg.QueryResult<R>> {
-    try {
-      return await this.pool.query<R>(sql, values);
-    } catch (cause) {
-      throw this.storeError(operation, cause);
-    }
-  }
-
-  private async transaction<T>(operation: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (cause) {
-      throw this.storeError(operation, cause);
-    }
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (cause) {
-      try {
-        await client.query('ROLLBACK');
-      } catch {
-        broken = true;
-      }
-      if (cause instanceof RollgateError) throw cause;
-      throw this.storeError(operation, cause);
-    } finally {
-      client.release(broken);
-    }
-  }
-
-  private storeError(operation: string, cause: unknown): RollgateError {
-    const raw =
-      cause instanceof Error ? cause.message || String((cause as { code?: unknown }).code) : String(cause);
-    const detail = scrubPassword(raw, this.url);
-    return new RollgateError(
-      'STORE_ERROR',
-      `PostgreSQL store ${this.label}: ${operation} failed: ${detail}`,
-      { cause, details: { store: this.label, operation, reason: detail } },
-    );
   }
 }

@@ -144,7 +144,7 @@ export class LiveTree implements Renderer {
     // A line wider than the terminal wraps onto two rows and the redraw would leave a stale copy
     // behind: every line is cut to the terminal's width.
     const width = Math.max(20, (this.out.columns ?? 100) - 1);
-    const fit = (text: string, room: number) =>
+    const clip = (text: string, room: number) =>
       text.length <= room ? text : `${text.slice(0, Math.max(0, room - 1))}…`;
     const fmt = (r: Row, indent: string) => {
       const elapsed = r.started ? formatDuration((r.ended ?? now) - r.started) : '';
@@ -152,9 +152,9 @@ export class LiveTree implements Renderer {
       const colored =
         r.state === 'succeeded' ? this.style.ok(icon) : r.state === 'failed' ? this.style.bad(icon) : icon;
       const fixed = indent.length + icon.length + elapsed.length + 3;
-      const label = fit(r.label, width - fixed);
+      const label = clip(r.label, width - fixed);
       const noteText = r.note && r.state !== 'succeeded' ? ` — ${r.note}` : '';
-      const note = noteText ? this.style.dim(fit(noteText, width - fixed - label.length)) : '';
+      const note = noteText ? this.style.dim(clip(noteText, width - fixed - label.length)) : '';
       return `${indent}${colored} ${label} ${this.style.dim(elapsed)}${note.length > 0 && width - fixed - label.length > 3 ? note : ''}`;
     };
     for (const [name, row] of this.phases) {
